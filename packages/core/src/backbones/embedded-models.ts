@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { io } from '@tensorflow/tfjs';
+import { BackboneInvalidError, BackboneNotFoundError } from './backbone-errors.ts';
+import type { ModelSource } from './model-source.ts';
+
+export type EmbeddedModelName = 'inception_v3' | 'mobilenet_v2';
+
+const inceptionBlocks = Array.from({ length: 11 }, (_, i) => `mixed${i}`);
+
+/**
+ * The points Keras users cut MobileNetV2 at: the expand activations at strides 2, 4, 8 and 16
+ * (the feature pyramid of its detection and segmentation examples) and the last two outputs at
+ * stride 32.
+ */
+const mobileNetFeaturePoints = [
+  'block_1_expand_relu',
+  'block_3_expand_relu',
+  'block_6_expand_relu',
+  'block_13_expand_relu',
+  'block_16_project',
+  'out_relu',
+];
+
+const curatedCutoffs: Record<EmbeddedModelName, readonly string[]> = {
+  inception_v3: inceptionBlocks,
+  mobilenet_v2: mobileNetFeaturePoints,
+};
+
+const require = createRequire(import.meta.url);
+
+/**
+ * nsfwjs ships each model as UMD CommonJS modules: the model JSON, and one module per weight shard
+ * exporting the shard's bytes as base64. Its `exports` map forbids importing them by subpath, so
+ * they are required by file path from the package folder.
+ */
+export function embeddedModelSource(name: EmbeddedModelName): ModelSource {
+  const modelFile = path.join(nsfwjsModelsDir(), name, 'model.min.js');
+  const readModelModule = () => requireModelModule(modelFile);
+  return {
+    label: name,
+    file: modelFile,
+    curatedCutoffs: curatedCutoffs[name],
+    immutable: true,
+    readTopology: async () => readModelModule().modelTopology,
+    readModel: async () => {
+      const { modelTopology, weightsManifest } = readModelModule();
+      const shards = weightsManifest.flatMap((group) =>
+        group.paths.map((shard) => {
+          const shardFile = path.join(path.dirname(modelFile), `${shard}.min.js`);
+          const base64: unknown = require(shardFile);
+          // The module cache would otherwise keep ~30 MB of base64 text alive for the whole run.
+          delete require.cache[shardFile];
+          if (typeof base64 !== 'string') throw new BackboneInvalidError(shardFile, 'the shard module does not export a base64 string');
+          return Buffer.from(base64, 'base64');
+        }),
+      );
+      return { modelTopology, weightSpecs: weightsManifest.flatMap((group) => group.weights), weightData: Buffer.concat(shards) };
+    },
+  };
+}
+
+interface ModelModule {
+  modelTopology: unknown;
+  weightsManifest: io.WeightsManifestConfig;
+}
+
+function requireModelModule(modelFile: string): ModelModule {
+  let exported: unknown;
+  try {
+    exported = require(modelFile);
+  } catch (error) {
+    throw new BackboneNotFoundError(modelFile, 'the nsfwjs package does not contain this model (nsfwjs@4.4.0 is expected)', { cause: error });
+  }
+  const module = exported as Partial<ModelModule> | null;
+  if (module?.modelTopology === undefined || !Array.isArray(module.weightsManifest)) {
+    throw new BackboneInvalidError(modelFile, 'the module does not export modelTopology and weightsManifest');
+  }
+  return module as ModelModule;
+}
+
+/** Resolving the package's main entry is allowed by its exports map; its root is found from there. */
+function nsfwjsModelsDir(): string {
+  let entry: string;
+  try {
+    entry = require.resolve('nsfwjs');
+  } catch (error) {
+    throw new BackboneNotFoundError('nsfwjs', 'the nsfwjs package is not installed', { cause: error });
+  }
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (packageName(path.join(dir, 'package.json')) === 'nsfwjs') return path.join(dir, 'dist', 'models');
+  }
+  throw new BackboneNotFoundError(entry, 'cannot find the nsfwjs package folder above its main entry');
+}
+
+function packageName(file: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
+}

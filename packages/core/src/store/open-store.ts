@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { assertNotNewer, migrate, readSchemaVersion } from './migrate.ts';
+import { latestSchemaVersion } from './migrations.ts';
+import { createStore } from './store.ts';
+import { DbNotFoundError, DbOlderSchemaError } from './store-errors.ts';
+import type { Store } from './store-types.ts';
+import { prepareWritableFile } from './writable-file.ts';
+
+export interface OpenStoreOptions {
+  /** For the UI: never creates, migrates or writes, so it can sit next to a running sweep. */
+  readonly readonly?: boolean;
+}
+
+/** Long enough to ride out another process's commit or checkpoint, short enough to report a stuck lock. */
+const busyTimeoutMs = 5000;
+
+export function openStore(file: string, options: OpenStoreOptions = {}): Store {
+  const db = options.readonly === true ? connectForReading(file) : connectForWriting(file);
+  return createStore(db, file);
+}
+
+function connectForReading(file: string): Database.Database {
+  if (!fs.existsSync(file)) throw new DbNotFoundError(file);
+  return setUpOrClose(new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }), (db) => {
+    const version = readSchemaVersion(db, file);
+    assertNotNewer(version, file);
+    if (version < latestSchemaVersion) throw new DbOlderSchemaError(file, version, latestSchemaVersion);
+  });
+}
+
+function connectForWriting(file: string): Database.Database {
+  prepareWritableFile(file);
+  return setUpOrClose(new Database(file, { timeout: busyTimeoutMs }), (db) => {
+    // better-sqlite3 builds SQLite with foreign keys on by default; stated so no other build can drop them.
+    db.pragma('foreign_keys = ON');
+    // Migrating first also vets the file: a foreign or newer one fails before the WAL switch rewrites its header.
+    migrate(db, file);
+    db.pragma('journal_mode = WAL');
+    // WAL keeps NORMAL crash-safe; only a power cut can lose the last commits, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+  });
+}
+
+function setUpOrClose(db: Database.Database, setUp: (db: Database.Database) => void): Database.Database {
+  try {
+    setUp(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import { TlabError } from '../errors/tlab-error.ts';
+import type { RunStatus } from './store-types.ts';
+
+export class DbNotSqliteError extends TlabError {
+  constructor(file: string, options?: { cause?: unknown }) {
+    super('TLAB_DB_NOT_SQLITE', `results DB ${file} is not a SQLite database; point tlab at another file or move this one away`, options);
+  }
+}
+
+export class DbNewerSchemaError extends TlabError {
+  constructor(file: string, fileVersion: number, knownVersion: number) {
+    super(
+      'TLAB_DB_NEWER_SCHEMA',
+      `results DB ${file} has schema version ${fileVersion}, but this tlab only knows up to version ${knownVersion}; upgrade tlab (the file was left untouched)`,
+    );
+  }
+}
+
+/** Read-only opens cannot migrate, so a DB that no writer has brought up to date yet cannot be read. */
+export class DbOlderSchemaError extends TlabError {
+  constructor(file: string, fileVersion: number, knownVersion: number) {
+    super(
+      'TLAB_DB_OLDER_SCHEMA',
+      `results DB ${file} has schema version ${fileVersion}, older than version ${knownVersion} that this tlab reads; open it once for writing (e.g. run a sweep) to migrate it`,
+    );
+  }
+}
+
+export class DbNotFoundError extends TlabError {
+  constructor(file: string) {
+    super('TLAB_DB_NOT_FOUND', `results DB ${file} does not exist; run a sweep first to create it`);
+  }
+}
+
+export class DbReadonlyError extends TlabError {
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super('TLAB_DB_READONLY', `results DB ${file} is not writable: ${reason}`, options);
+  }
+}
+
+export class RunNotFoundError extends TlabError {
+  constructor(file: string, runId: string) {
+    super('TLAB_RUN_NOT_FOUND', `results DB ${file} has no run ${runId}`);
+  }
+}
+
+/** Guards the run lifecycle: finished results are never overwritten and a stopped attempt cannot keep writing. */
+export class RunWrongStatusError extends TlabError {
+  constructor(file: string, runId: string, status: RunStatus, action: string, expected: readonly RunStatus[]) {
+    super('TLAB_RUN_WRONG_STATUS', `cannot ${action} run ${runId} in ${file}: it is ${status}, expected ${expected.join(' or ')}`);
+  }
+}
+
+/** Variant ids are the primary key, so an id already owned by another experiment would silently drop a run. */
+export class RunIdConflictError extends TlabError {
+  constructor(file: string, runId: string, ownerExperimentId: number, experimentId: number) {
+    super(
+      'TLAB_RUN_ID_CONFLICT',
+      `run ${runId} in ${file} already belongs to experiment ${ownerExperimentId}, not experiment ${experimentId}; variant ids must be unique across experiments`,
+    );
+  }
+}
+
+export class ConfusionShapeError extends TlabError {
+  constructor(runId: string, classes: number, detail: string) {
+    super('TLAB_CONFUSION_SHAPE', `confusion matrix of run ${runId} must be ${classes}×${classes} for ${classes} classes: ${detail}`);
+  }
+}

@@ -1,0 +1,141 @@
+import type { ResolvedConfig } from '../spec/schema.ts';
+
+export const runStatuses = ['queued', 'running', 'done', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export interface HostInfo {
+  readonly hostname: string;
+  readonly platform: string;
+  readonly cpus: number;
+  /** `process.version`. */
+  readonly node: string;
+}
+
+/** Everything about the machine and inputs an attempt ran with, so a result can be explained later. */
+export interface RunEnvironment {
+  /** tfjs backend name: `tensorflow`, `wasm`, `cpu`. */
+  readonly backend: string;
+  readonly threads: number;
+  /** Package name → version, e.g. `{ "@tensorflow/tfjs": "4.22.0" }`. */
+  readonly versions: Readonly<Record<string, string>>;
+  readonly host: HostInfo;
+  readonly datasetFingerprint: string;
+  readonly weightsHash: string;
+  readonly skippedFiles: number;
+}
+
+export interface ExperimentInput {
+  readonly name: string;
+  readonly specText: string;
+  readonly specHash: string;
+}
+
+export interface SpecVersion {
+  readonly specHash: string;
+  readonly specText: string;
+  readonly firstSeenAt: string;
+}
+
+export interface VariantInput {
+  /** The variant id; also the run's primary key. */
+  readonly id: string;
+  readonly index: number;
+  /** The swept values of this variant, by parameter path. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly config: ResolvedConfig;
+  readonly seed: number;
+}
+
+export interface RunRow {
+  readonly id: string;
+  readonly experimentId: number;
+  readonly index: number;
+  readonly params: Record<string, unknown>;
+  readonly config: ResolvedConfig;
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly error: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly attempts: number;
+  /** Of the latest attempt; null until the run is first started. */
+  readonly environment: RunEnvironment | null;
+}
+
+/** One epoch's Keras-style logs. A diverged NaN is stored as SQL NULL and comes back as NaN. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number;
+  readonly valAccuracy: number;
+  readonly seconds: number;
+}
+
+/** Rows are true classes and columns predicted classes, in the order of `classes`. */
+export interface Confusion {
+  readonly classes: readonly string[];
+  readonly matrix: readonly (readonly number[])[];
+}
+
+export interface RunConfusion extends Confusion {
+  /** Per true class: correct / total, NaN for a class without validation images. */
+  readonly perClassAccuracy: readonly number[];
+}
+
+export interface RunResult {
+  /** e.g. best_val_accuracy, final_val_accuracy, best_epoch, epochs_run, wall_seconds, train_images_per_second. */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly confusion: Confusion;
+}
+
+export interface ExperimentSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly runCount: number;
+  readonly statusCounts: Readonly<Record<RunStatus, number>>;
+  /** Best value of the requested metric over the experiment's runs; null when none has it. */
+  readonly best: { readonly runId: string; readonly value: number } | null;
+  /** Latest of the experiment's update and its runs' created, started and finished times. */
+  readonly lastActivityAt: string;
+}
+
+export interface SummaryOptions {
+  /** Metric key to rank by; `best_val_accuracy` when absent. */
+  readonly metric?: string;
+  readonly goal?: 'maximize' | 'minimize';
+}
+
+/** What the UI needs: reads only. */
+export interface StoreReader {
+  readonly file: string;
+  listExperiments(options?: SummaryOptions): ExperimentSummary[];
+  specVersionsOf(experimentId: number): SpecVersion[];
+  /** In variant-index order. */
+  runsOf(experimentId: number): RunRow[];
+  /** Runs that still need work (queued, running, failed, interrupted), in variant-index order. */
+  pendingRuns(experimentId: number): RunRow[];
+  getRun(runId: string): RunRow | undefined;
+  /** In epoch order. */
+  epochsOf(runId: string): EpochRecord[];
+  metricsOf(runId: string): Record<string, number>;
+  confusionOf(runId: string): RunConfusion | undefined;
+  close(): void;
+}
+
+/** The runner's view. On a read-only store every write throws TLAB_DB_READONLY. */
+export interface Store extends StoreReader {
+  /** Creates the experiment on first sight and records `specHash` if it is new; returns the experiment id. */
+  ensureExperiment(input: ExperimentInput): number;
+  /** Inserts unknown ids as queued and leaves known ones untouched; returns how many were new. */
+  registerVariants(experimentId: number, variants: readonly VariantInput[]): number;
+  /** Begins a new attempt, discarding whatever an earlier unfinished attempt recorded. */
+  startRun(runId: string, environment: RunEnvironment): void;
+  recordEpoch(runId: string, epoch: EpochRecord): void;
+  finishRun(runId: string, result: RunResult): void;
+  failRun(runId: string, errorText: string): void;
+  interruptRun(runId: string): void;
+}

@@ -1,0 +1,140 @@
+import { canonicalJson } from '../spec/canonical-json.ts';
+import { explainIssues, type ExplainedIssue } from '../spec/explain-issues.ts';
+import type { LoadedSpec } from '../spec/load-spec.ts';
+import { presetAsObject, resolveConfig } from '../spec/resolve-config.ts';
+import { variantConfigSchema, type ResolvedConfig, type Spec } from '../spec/schema.ts';
+import { throwIfProblems, type SpecProblem } from '../spec/spec-error.ts';
+import { startsWith, type LocateSpecPath } from '../spec/spec-locator.ts';
+import { choicesToCheck, gridChoices, gridSize, randomChoices, type Choice, type Parameter } from './sweep-choices.ts';
+import { sweepPathProblem } from './sweep-path.ts';
+
+export interface PlannedVariant {
+  /** Position in the plan, 0-based and gap-free after duplicates are dropped. */
+  index: number;
+  /** The swept values, keyed by parameter path as written in the spec, in declaration order. */
+  params: Record<string, unknown>;
+  config: ResolvedConfig;
+}
+
+/** Past this a sweep is a typo (a forgotten run_cap, one list too many), not a plan. */
+export const maxVariants = 100_000;
+
+/**
+ * Every variant a spec asks for: the grid's cartesian product, or `run_cap` random draws, or just
+ * the base config when nothing is swept. Variants whose configs come out identical (e.g. `augment:
+ * none` and an all-zero augment object) run once. Every problem, in any parameter, is thrown
+ * together in one SpecError pointing into the spec.
+ */
+export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
+  const { spec, locate } = loaded;
+  const { name: _name, description: _description, metric: _metric, sweep, ...base } = spec;
+  const parameters: Parameter[] = Object.entries(sweep.parameters).map(([key, parameter]) => ({
+    key,
+    path: key.split('.'),
+    spec: parameter,
+    node: ['sweep', 'parameters', key],
+  }));
+  const problems = new ProblemList(locate);
+
+  const known = parameters.filter((parameter) => {
+    const message = sweepPathProblem(parameter.path);
+    if (message !== undefined) problems.add(parameter.node, 'TLAB_SWEEP_UNKNOWN_PATH', message, true);
+    return message === undefined;
+  });
+  checkSize(sweep, parameters, problems);
+  for (const choice of known.flatMap(choicesToCheck)) build(base, [choice], problems);
+  problems.throwIfAny();
+
+  // The schema requires run_cap for random search.
+  const plans = sweep.method === 'grid' ? gridChoices(parameters) : randomChoices(parameters, spec.seed, sweep.run_cap ?? 0);
+  const variants: PlannedVariant[] = [];
+  const seen = new Set<string>();
+  for (const choices of plans) {
+    const config = build(base, choices, problems);
+    if (config === undefined) continue;
+    const key = canonicalJson(config);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const params = Object.fromEntries(choices.map((choice) => [choice.parameter.key, choice.value]));
+    variants.push({ index: variants.length, params, config });
+  }
+  problems.throwIfAny();
+  return variants;
+}
+
+function checkSize(sweep: Spec['sweep'], parameters: readonly Parameter[], problems: ProblemList): void {
+  const cap = sweep.run_cap;
+  if (sweep.method === 'random') {
+    if (cap !== undefined && cap > maxVariants) {
+      problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `expected run_cap of at most ${maxVariants}, got ${cap}`);
+    }
+    return;
+  }
+  const { size, counts } = gridSize(parameters);
+  const grid = `the grid has ${size} variants (${counts.join(' × ')})`;
+  if (size > maxVariants) {
+    problems.add(['sweep', 'parameters'], 'TLAB_SWEEP_TOO_LARGE', `${grid}, more than the limit of ${maxVariants}`);
+  } else if (cap !== undefined && size > cap) {
+    problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `${grid}, more than run_cap ${cap}; raise run_cap or sweep fewer values`);
+  }
+}
+
+type ConfigInput = Record<string, unknown>;
+
+/** The base config with the choices applied, validated and resolved; undefined (problems added) if invalid. */
+function build(base: ConfigInput, choices: readonly Choice[], problems: ProblemList): ResolvedConfig | undefined {
+  // Shallower paths first, so `augment.rotation_range` refines whatever `augment` was set to.
+  const ordered = [...choices].sort((a, b) => a.parameter.path.length - b.parameter.path.length);
+  const input = ordered.reduce((config, choice) => applyChoice(config, choice), base);
+  const parsed = variantConfigSchema.safeParse(input, { reportInput: true });
+  if (parsed.success) return resolveConfig(parsed.data);
+  for (const issue of explainIssues(parsed.error.issues, variantConfigSchema)) problems.addIssue(issue, choices);
+  return undefined;
+}
+
+function applyChoice(config: ConfigInput, { parameter, value }: Choice): ConfigInput {
+  const [section, ...rest] = parameter.path;
+  const start = section === 'augment' && rest.length > 0 ? { ...config, augment: presetAsObject(config.augment) ?? config.augment } : config;
+  return setIn(start, parameter.path, value);
+}
+
+/** A copy of `target` with `value` at `path`; only the objects along the path are copied. */
+function setIn(target: unknown, path: readonly string[], value: unknown): ConfigInput {
+  const object = typeof target === 'object' && target !== null && !Array.isArray(target) ? (target as ConfigInput) : {};
+  const [field, ...rest] = path as [string, ...string[]];
+  return { ...object, [field]: rest.length === 0 ? value : setIn(object[field], rest, value) };
+}
+
+/** Problems pointed into the spec, each reported once however many variants run into it. */
+class ProblemList {
+  private readonly problems = new Map<string, SpecProblem>();
+
+  constructor(private readonly locate: LocateSpecPath) {}
+
+  add(node: readonly (string | number)[], code: SpecProblem['code'], message: string, atKey = false): void {
+    const problem: SpecProblem = { ...this.locate(node, { key: atKey }), path: node.join('.'), code, message };
+    const key = `${problem.file}:${problem.line}:${problem.column} ${problem.path} ${problem.code}`;
+    if (!this.problems.has(key)) this.problems.set(key, problem);
+  }
+
+  /**
+   * Points an issue found in a variant config at the swept value that caused it: inside the value
+   * when the issue is within the swept field, else at the value with the issue's own path named.
+   */
+  addIssue(issue: ExplainedIssue, choices: readonly Choice[]): void {
+    const owner = choices
+      .filter((choice) => startsWith(issue.path, choice.parameter.path))
+      .reduce<Choice | undefined>((deepest, choice) => (deepest !== undefined && deepest.parameter.path.length >= choice.parameter.path.length ? deepest : choice), undefined);
+    if (owner !== undefined) {
+      const node = [...owner.node, ...issue.path.slice(owner.parameter.path.length)];
+      this.add(node, issue.code, owner.drawn ? `${issue.message} (drawn from this range)` : issue.message, issue.atKey);
+      return;
+    }
+    const related = choices.find((choice) => startsWith(choice.parameter.path, issue.path)) ?? (choices.length === 1 ? choices[0] : undefined);
+    this.add(related?.node ?? ['sweep', 'parameters'], issue.code, `${issue.path.join('.')}: ${issue.message}`);
+  }
+
+  throwIfAny(): void {
+    throwIfProblems([...this.problems.values()]);
+  }
+}

@@ -1,0 +1,85 @@
+import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/core';
+import type { PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
+import { formatDuration, formatMetric, formatParams, formatTable } from './format.ts';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+const barWidth = 24;
+
+/**
+ * Renders a sweep for people: on a TTY a live status line (variant i/N, epoch, batch bar, ETA)
+ * under permanent per-epoch lines; elsewhere (CI, pipes, log files) only the permanent lines, so
+ * logs stay readable.
+ */
+export class ConsoleReporter implements SweepReporter {
+  private run: RunHeader | undefined;
+  private runStartedAt = 0;
+  private statusShown = false;
+
+  constructor(
+    private readonly out: Output,
+    private readonly live: boolean,
+  ) {}
+
+  planned(experiment: string, rows: readonly PlannedRow[]): void {
+    this.line(`Experiment ${experiment}: ${rows.length} variant${rows.length === 1 ? '' : 's'}`);
+    this.line(formatTable(['#', 'id', 'status', 'parameters'], rows.map((r) => [String(r.index + 1), r.id, r.status, formatParams(r.params)])));
+  }
+
+  engine(info: EngineInfo): void {
+    this.line(`Engine: tfjs ${info.versions['tfjs-core'] ?? '?'} on the ${info.backend} backend, ${info.threads} thread(s)`);
+  }
+
+  runStarted(run: RunHeader): void {
+    this.run = run;
+    this.runStartedAt = performance.now();
+    this.line(`[${run.position}/${run.count}] ${run.id} ${formatParams(run.params)}`);
+  }
+
+  progress(progress: TrainProgress): void {
+    if (!this.live || !this.run) return;
+    const fraction = progress.step / progress.steps;
+    const filled = Math.round(fraction * barWidth);
+    const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
+    const runFraction = (progress.epoch - 1 + (progress.phase === 'train' ? fraction : 1)) / progress.epochs;
+    const elapsed = (performance.now() - this.runStartedAt) / 1000;
+    const eta = runFraction > 0 ? (elapsed / runFraction) * (1 - runFraction) : Number.NaN;
+    const metrics = progress.phase === 'train' ? ` loss ${formatMetric(progress.loss)} acc ${formatMetric(progress.accuracy)}` : ' validating';
+    const text = `  [${this.run.position}/${this.run.count}] epoch ${progress.epoch}/${progress.epochs} ${bar} ${progress.step}/${progress.steps}${metrics} ETA ${formatDuration(eta)}`;
+    this.out.write(`\r\x1b[2K${text}`);
+    this.statusShown = true;
+  }
+
+  epochEnded(m: EpochMetrics): void {
+    const epochs = this.run?.epochs ?? m.epoch;
+    this.line(
+      `  epoch ${m.epoch}/${epochs}  loss ${formatMetric(m.loss)}  acc ${formatMetric(m.accuracy)}  val_loss ${formatMetric(m.valLoss)}  val_acc ${formatMetric(m.valAccuracy)}  ${m.seconds.toFixed(1)}s`,
+    );
+  }
+
+  runFinished(id: string, metrics: Readonly<Record<string, number>>): void {
+    this.line(`  done ${id}: best val_acc ${formatMetric(metrics['best_val_accuracy'])} at epoch ${metrics['best_epoch']}, ${formatDuration(metrics['wall_seconds'] ?? 0)}`);
+  }
+
+  runFailed(id: string, message: string): void {
+    this.line(`  FAILED ${id}: ${message}`);
+  }
+
+  warn(message: string): void {
+    this.line(message);
+  }
+
+  finished(outcome: SweepOutcome): void {
+    this.line(`Sweep finished: ${outcome.trained} trained, ${outcome.skipped} already done, ${outcome.failed} failed.`);
+  }
+
+  private line(text: string): void {
+    if (this.statusShown) {
+      this.out.write('\r\x1b[2K');
+      this.statusShown = false;
+    }
+    this.out.write(`${text}\n`);
+  }
+}

@@ -1,0 +1,47 @@
+import { isTlabError } from '@tlab/core';
+import { runSweep } from '../sweep/run-sweep.ts';
+import { ConsoleReporter } from './console-reporter.ts';
+import { parseCliArgs, usage } from './parse-args.ts';
+
+/** Exit codes: 0 all variants done, 1 a variant failed or bad input, 130 interrupted (as shells report SIGINT). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nInterrupting after the current batch (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const args = parseCliArgs(argv);
+    if (args.command === 'help') {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
+    const outcome = await runSweep({
+      specFile: args.spec,
+      dbFile: args.db,
+      cacheDir: args.cacheDir,
+      dataRoot: args.dataRoot,
+      overrides: args.overrides,
+      only: args.only,
+      dryRun: args.dryRun,
+      reporter,
+      signal: controller.signal,
+    });
+    return outcome.failed > 0 ? 1 : 0;
+  } catch (error) {
+    if (isTlabError(error, 'TLAB_INTERRUPTED')) {
+      process.stderr.write('Interrupted: the current run is marked interrupted and resumes on the next sweep.\n');
+      return 130;
+    }
+    if (isTlabError(error)) {
+      process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

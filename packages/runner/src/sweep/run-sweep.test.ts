@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '@tlab/core';
+import { recordingReporter, tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
+import { runSweep } from './run-sweep.ts';
+
+describe('runSweep (tiny_cnn on generated images)', () => {
+  it('trains every variant for real, stores finite curves, and a second sweep trains nothing', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    const first = recordingReporter();
+    const outcome = await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: first });
+    expect(outcome).toEqual({ trained: 2, skipped: 0, failed: 0 });
+
+    const store = openStore(ex.db, { readonly: true });
+    const [experiment] = store.listExperiments();
+    const runs = store.runsOf(experiment!.id);
+    expect(runs.map((r) => r.status)).toEqual(['done', 'done']);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(2);
+    expect(runs.map((r) => r.params)).toEqual([{ 'head.dropout': 0 }, { 'head.dropout': 0.5 }]);
+    for (const run of runs) {
+      const epochs = store.epochsOf(run.id);
+      expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
+      for (const e of epochs) expect([e.loss, e.accuracy, e.valLoss, e.valAccuracy].every(Number.isFinite)).toBe(true);
+      expect(run.environment?.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
+      expect(run.environment?.versions['tfjs-core']).toBeDefined();
+      expect(store.confusionOf(run.id)?.classes).toEqual(['bright', 'dark']);
+    }
+    store.close();
+
+    const second = recordingReporter();
+    expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: second })).toEqual({ trained: 0, skipped: 2, failed: 0 });
+    expect(second.events.started).toEqual([]);
+  });
+
+  it('reruns a run left running by a crash, and only that one', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
+    const db = new Database(ex.db);
+    const crashed = db.prepare(`SELECT id FROM runs ORDER BY variant_index LIMIT 1`).pluck().get() as string;
+    db.prepare(`UPDATE runs SET status = 'running' WHERE id = ?`).run(crashed);
+    db.close();
+
+    const reporter = recordingReporter();
+    expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter })).toEqual({ trained: 1, skipped: 1, failed: 0 });
+    expect(reporter.events.started).toEqual([crashed]);
+    const store = openStore(ex.db, { readonly: true });
+    expect(store.getRun(crashed)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(store.epochsOf(crashed).map((e) => e.epoch)).toEqual([1, 2]);
+    store.close();
+  });
+
+  it('marks the current run interrupted on abort and restarts it cleanly on the next sweep', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    const controller = new AbortController();
+    const reporter = recordingReporter(() => controller.abort());
+    await expect(
+      runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'TLAB_INTERRUPTED' });
+    const store = openStore(ex.db, { readonly: true });
+    const [experiment] = store.listExperiments();
+    expect(store.runsOf(experiment!.id).map((r) => r.status)).toEqual(['interrupted', 'queued']);
+    store.close();
+
+    const resumed = await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
+    expect(resumed).toEqual({ trained: 2, skipped: 0, failed: 0 });
+  });
+
+  it('gives the same ids and the same numbers for the same spec and seed', async () => {
+    const [a, b] = [await tinyExperiment(tinySpec), await tinyExperiment(tinySpec)];
+    for (const ex of [a, b]) await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
+    const curves = (file: string) => {
+      const store = openStore(file, { readonly: true });
+      const runs = store.runsOf(store.listExperiments()[0]!.id);
+      const result = runs.map((r) => ({ id: r.id, epochs: store.epochsOf(r.id).map(({ seconds: _, ...e }) => e) }));
+      store.close();
+      return result;
+    };
+    expect(curves(b.db)).toEqual(curves(a.db));
+  });
+
+  it('dry run lists the grid and writes nothing', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    const reporter = recordingReporter();
+    expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, dryRun: true })).toEqual({ trained: 0, skipped: 0, failed: 0 });
+    expect(reporter.events.planned).toHaveLength(2);
+    expect(() => readFileSync(ex.db)).toThrow();
+  });
+
+  it('--only trains just the named variant and rejects unknown ids', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    const plan = recordingReporter();
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: plan, dryRun: true });
+    const second = plan.events.planned[1]!.id;
+    const reporter = recordingReporter();
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, only: [second] });
+    expect(reporter.events.started).toEqual([second]);
+    await expect(
+      runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, only: ['0000000000000000'] }),
+    ).rejects.toMatchObject({ code: 'TLAB_UNKNOWN_VARIANT' });
+  });
+});

@@ -1,0 +1,37 @@
+import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/core';
+
+export interface PlannedRow {
+  readonly index: number;
+  readonly id: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Stored status, or `new` when the store has not seen this variant yet. */
+  readonly status: string;
+}
+
+export interface RunHeader {
+  /** 1-based position among the runs this invocation trains. */
+  readonly position: number;
+  readonly count: number;
+  readonly id: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly epochs: number;
+}
+
+export interface SweepOutcome {
+  readonly trained: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+/** What a sweep tells the person watching it; the CLI renders it for a TTY or as plain log lines. */
+export interface SweepReporter {
+  planned(experiment: string, rows: readonly PlannedRow[]): void;
+  engine(info: EngineInfo): void;
+  runStarted(run: RunHeader): void;
+  progress(progress: TrainProgress): void;
+  epochEnded(metrics: EpochMetrics): void;
+  runFinished(id: string, metrics: Readonly<Record<string, number>>): void;
+  runFailed(id: string, message: string): void;
+  warn(message: string): void;
+  finished(outcome: SweepOutcome): void;
+}
