@@ -4,12 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTlabError } from '../errors/tlab-error.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { makeTempDir, writeClassFolders } from './fixture-images.ts';
 import { fixtureZip, type FixtureZipEntry } from './fixture-zip.ts';
 import { resolveDataset } from './resolve-dataset.ts';
 import { unpackZip } from './unpack-zip.ts';
+import { caughtTlabError } from '../testing/caught-tlab-error.ts';
 
 let workDir: string;
 let server: http.Server;
@@ -57,17 +57,6 @@ function remote(url: string, digest = archiveSha256): ResolvedConfig['data'] {
   return { url, sha256: digest, root: 'horse-or-human', train: 'train', validation: 'validation', image_size: [150, 150], rescale: 1 / 255 };
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!isTlabError(error)) {
-    throw new Error(`expected a TlabError, got ${String(error)}`);
-  }
-  return error;
-}
-
 describe('data.url', () => {
   it('downloads once, checks the sha256, unpacks once and resolves train/validation inside the archive', async () => {
     const cacheDir = path.join(workDir, 'cache-once');
@@ -90,7 +79,7 @@ describe('data.url', () => {
   it('fails with TLAB_DATA_BAD_SHA256 naming expected and actual, and removes the download', async () => {
     const cacheDir = path.join(workDir, 'cache-bad');
     const wrong = '0'.repeat(64);
-    const error = await failure(resolveDataset(remote(`${baseUrl}/files/horse-or-human.zip`, wrong), { seed: 1, specDir: workDir, cacheDir }));
+    const error = await caughtTlabError(resolveDataset(remote(`${baseUrl}/files/horse-or-human.zip`, wrong), { seed: 1, specDir: workDir, cacheDir }));
     expect(error.code).toBe('TLAB_DATA_BAD_SHA256');
     expect(error.message).toContain(`sha256 ${archiveSha256}, expected ${wrong}`);
     expect(await fs.readdir(path.join(cacheDir, 'downloads'))).toEqual([]);
@@ -111,7 +100,7 @@ describe('data.url', () => {
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/horse-or-human.zip`;
     await new Promise((resolve) => closed.close(resolve));
     const cacheDir = path.join(workDir, 'cache-offline');
-    const error = await failure(resolveDataset(remote(url), { seed: 1, specDir: workDir, cacheDir }));
+    const error = await caughtTlabError(resolveDataset(remote(url), { seed: 1, specDir: workDir, cacheDir }));
     const byHand = path.join(cacheDir, 'downloads', 'horse-or-human.zip');
     expect(error.code).toBe('TLAB_DATA_DOWNLOAD');
     expect(error.message).toContain(`could not download ${url} (`);
@@ -122,7 +111,7 @@ describe('data.url', () => {
   });
 
   it('fails with TLAB_DATA_DOWNLOAD on an HTTP error', async () => {
-    const error = await failure(resolveDataset(remote(`${baseUrl}/files/missing.zip`), { seed: 1, specDir: workDir, cacheDir: path.join(workDir, 'cache-404') }));
+    const error = await caughtTlabError(resolveDataset(remote(`${baseUrl}/files/missing.zip`), { seed: 1, specDir: workDir, cacheDir: path.join(workDir, 'cache-404') }));
     expect(error.code).toBe('TLAB_DATA_DOWNLOAD');
     expect(error.message).toContain('HTTP 404');
   });
@@ -154,13 +143,13 @@ describe('unpackZip', () => {
   });
 
   it('refuses entries that would escape the folder, links, and files that are not zips (TLAB_DATA_ARCHIVE)', async () => {
-    const slip = await failure(unpackInto([{ name: '../escaped.txt', data: Buffer.from('x') }]));
+    const slip = await caughtTlabError(unpackInto([{ name: '../escaped.txt', data: Buffer.from('x') }]));
     expect(slip.code).toBe('TLAB_DATA_ARCHIVE');
     expect(slip.message).toContain('../escaped.txt');
-    expect((await failure(unpackInto([{ name: '/etc/escaped', data: Buffer.from('x') }]))).code).toBe('TLAB_DATA_ARCHIVE');
-    expect((await failure(unpackInto([{ name: 'link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]))).message).toContain('symbolic link');
+    expect((await caughtTlabError(unpackInto([{ name: '/etc/escaped', data: Buffer.from('x') }]))).code).toBe('TLAB_DATA_ARCHIVE');
+    expect((await caughtTlabError(unpackInto([{ name: 'link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]))).message).toContain('symbolic link');
     const dir = await makeTempDir('not-zip');
     await fs.writeFile(path.join(dir, 'x.zip'), 'plain text, not a zip');
-    expect((await failure(unpackZip(path.join(dir, 'x.zip'), dir))).message).toContain('not a zip file');
+    expect((await caughtTlabError(unpackZip(path.join(dir, 'x.zip'), dir))).message).toContain('not a readable zip file');
   });
 });

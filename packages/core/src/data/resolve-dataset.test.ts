@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTlabError } from '../errors/tlab-error.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { sharedDataset } from '../testing/shared-datasets.ts';
 import { decompressionBomb, makeTempDir, writeClassFolders, writeImage } from './fixture-images.ts';
 import { resolveDataset } from './resolve-dataset.ts';
+import { caughtTlabError } from '../testing/caught-tlab-error.ts';
 
 function dataConfig(data: Partial<ResolvedConfig['data']>): ResolvedConfig['data'] {
   return { image_size: [150, 150], rescale: 1 / 255, ...data };
@@ -32,17 +32,6 @@ async function folder(layout: Record<string, Record<string, number>> = {}): Prom
 
 async function resolveIn(specDir: string, data: Partial<ResolvedConfig['data']>, dataRoot?: string) {
   return resolveDataset(dataConfig(data), { seed: 1, specDir, cacheDir: cacheDir(), ...(dataRoot === undefined ? {} : { dataRoot }) });
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!isTlabError(error)) {
-    throw new Error(`expected a TlabError, got ${String(error)}`);
-  }
-  return error;
 }
 
 describe('resolveDataset on class folders', () => {
@@ -103,44 +92,44 @@ describe('resolveDataset on class folders', () => {
 describe('resolveDataset errors', () => {
   it('TLAB_DATA_MISSING names the folder and how it was resolved', async () => {
     const dir = await folder({ train: { a: 1, b: 1 } });
-    const missingTrain = await failure(resolveIn(dir, { train: 'nope', validation: 'train', root: '.' }));
+    const missingTrain = await caughtTlabError(resolveIn(dir, { train: 'nope', validation: 'train', root: '.' }));
     expect(missingTrain.code).toBe('TLAB_DATA_MISSING');
     expect(missingTrain.message).toContain(`data.train: folder ${path.join(dir, 'nope')}`);
     expect(missingTrain.message).toContain("data.root '.'");
-    const missingValidation = await failure(resolveIn(dir, { train: 'train', validation: 'val' }));
+    const missingValidation = await caughtTlabError(resolveIn(dir, { train: 'train', validation: 'val' }));
     expect(missingValidation.code).toBe('TLAB_DATA_MISSING');
     expect(missingValidation.message).toContain(`data.validation: folder ${path.join(dir, 'val')}`);
     await fs.writeFile(path.join(dir, 'file'), '');
-    expect((await failure(resolveIn(dir, { train: 'file', validation_split: 0.2 }))).code).toBe('TLAB_DATA_MISSING');
+    expect((await caughtTlabError(resolveIn(dir, { train: 'file', validation_split: 0.2 }))).code).toBe('TLAB_DATA_MISSING');
   });
 
   it('TLAB_DATA_EMPTY for no class folders, a class without images, and a split that holds out nothing', async () => {
     const dir = await folder({ train: { a: 2, b: 2 } });
     await fs.mkdir(path.join(dir, 'flat'));
     await writeImage(path.join(dir, 'flat/loose.jpg'));
-    const flat = await failure(resolveIn(dir, { train: 'flat', validation_split: 0.5 }));
+    const flat = await caughtTlabError(resolveIn(dir, { train: 'flat', validation_split: 0.5 }));
     expect(flat).toMatchObject({ code: 'TLAB_DATA_EMPTY' });
     expect(flat.message).toContain('no class sub-folders');
     await fs.mkdir(path.join(dir, 'train/c'));
-    const emptyClass = await failure(resolveIn(dir, { train: 'train', validation_split: 0.5 }));
+    const emptyClass = await caughtTlabError(resolveIn(dir, { train: 'train', validation_split: 0.5 }));
     expect(emptyClass.code).toBe('TLAB_DATA_EMPTY');
     expect(emptyClass.message).toContain(`class folder 'c' has no images in ${path.join(dir, 'train/c')}`);
     await fs.rmdir(path.join(dir, 'train/c'));
-    const nothingHeld = await failure(resolveIn(dir, { train: 'train', validation_split: 0.4 }));
+    const nothingHeld = await caughtTlabError(resolveIn(dir, { train: 'train', validation_split: 0.4 }));
     expect(nothingHeld.code).toBe('TLAB_DATA_EMPTY');
     expect(nothingHeld.message).toContain('validation_split 0.4 holds out no image');
   });
 
   it('TLAB_DATA_SINGLE_CLASS when train has one class folder', async () => {
     const dir = await folder({ train: { only: 3 }, validation: { only: 1 } });
-    const error = await failure(resolveIn(dir, { train: 'train', validation: 'validation' }));
+    const error = await caughtTlabError(resolveIn(dir, { train: 'train', validation: 'validation' }));
     expect(error.code).toBe('TLAB_DATA_SINGLE_CLASS');
     expect(error.message).toContain(`found 1 class folder (only) in ${path.join(dir, 'train')}`);
   });
 
   it('TLAB_DATA_CLASS_MISMATCH says which classes are only on which side', async () => {
     const dir = await folder({ train: { cat: 1, dog: 1, owl: 1 }, validation: { cat: 1, dgo: 1 } });
-    const error = await failure(resolveIn(dir, { train: 'train', validation: 'validation' }));
+    const error = await caughtTlabError(resolveIn(dir, { train: 'train', validation: 'validation' }));
     expect(error.code).toBe('TLAB_DATA_CLASS_MISMATCH');
     expect(error.message).toContain(`only in train (${path.join(dir, 'train')}): dog, owl`);
     expect(error.message).toContain(`only in validation (${path.join(dir, 'validation')}): dgo`);
@@ -170,7 +159,7 @@ describe('resolveDataset with unreadable files', () => {
     const dir = await folder({ train: { a: 2 }, validation: { a: 1, b: 1 } });
     await fs.mkdir(path.join(dir, 'train/b'));
     await fs.writeFile(path.join(dir, 'train/b/x.jpg'), '');
-    const error = await failure(resolveIn(dir, { train: 'train', validation: 'validation' }));
+    const error = await caughtTlabError(resolveIn(dir, { train: 'train', validation: 'validation' }));
     expect(error.code).toBe('TLAB_DATA_EMPTY');
     expect(error.message).toContain("no image of class 'b' could be decoded (1 unreadable, e.g.");
   });

@@ -37,7 +37,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 130;
     }
     if (isTlabError(error)) {
-      process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      // Spec reports already tag each problem line with its code.
+      const text = error.message.includes(`[${error.code}]`) ? `\n${error.message}` : ` ${error.message} [${error.code}]`;
+      process.stderr.write(`error:${text}\n`);
       return 1;
     }
     throw error;

@@ -3,7 +3,7 @@ import { TlabError } from '@tlab/core';
 
 export class UsageError extends TlabError {
   constructor(message: string) {
-    super('TLAB_USAGE', `${message}\n\n${usage}`);
+    super('TLAB_USAGE', `${message}; see tlab --help`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
@@ -79,12 +79,19 @@ describe('runSweep (tiny_cnn on generated images)', () => {
     expect(curves(b.db)).toEqual(curves(a.db));
   });
 
-  it('dry run lists the grid and writes nothing', async () => {
+  it('dry run lists the grid with stored statuses and writes nothing', async () => {
     const ex = await tinyExperiment(tinySpec);
     const reporter = recordingReporter();
     expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, dryRun: true })).toEqual({ trained: 0, skipped: 0, failed: 0 });
-    expect(reporter.events.planned).toHaveLength(2);
-    expect(() => readFileSync(ex.db)).toThrow();
+    expect(reporter.events.planned.map((r) => r.status)).toEqual(['new', 'new']);
+    expect(existsSync(ex.db)).toBe(false);
+
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter(), only: [reporter.events.planned[0]!.id] });
+    const before = readFileSync(ex.db);
+    const again = recordingReporter();
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: again, dryRun: true });
+    expect(again.events.planned.map((r) => r.status)).toEqual(['done', 'queued']);
+    expect(readFileSync(ex.db).equals(before)).toBe(true);
   });
 
   it('--only trains just the named variant and rejects unknown ids', async () => {

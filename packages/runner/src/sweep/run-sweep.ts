@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   backboneWeightsHash,
@@ -61,7 +62,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const selected = selectVariants(variants, options.only ?? []);
 
   if (options.dryRun) {
-    reporter.planned(experiment, selected.map((v) => ({ index: v.index, id: v.id, params: v.params, status: 'not stored (dry run)' })));
+    const stored = storedStatuses(options.dbFile, experiment);
+    reporter.planned(experiment, selected.map((v) => ({ index: v.index, id: v.id, params: v.params, status: stored.get(v.id) ?? 'new' })));
     return { trained: 0, skipped: 0, failed: 0 };
   }
 
@@ -181,6 +183,18 @@ async function checkBackbone(backbone: BackboneConfig, rescale: number, context:
 /** A user's model.json is written relative to the spec; ids keep the path as written so they match on any machine. */
 function locateBackbone(backbone: BackboneConfig, specDir: string): BackboneConfig {
   return backbone.path === undefined ? backbone : { ...backbone, path: path.resolve(specDir, backbone.path) };
+}
+
+/** Statuses already stored for this experiment, read without creating or migrating anything. */
+function storedStatuses(dbFile: string, experiment: string): Map<string, string> {
+  if (!existsSync(dbFile)) return new Map();
+  const store = openStore(dbFile, { readonly: true });
+  try {
+    const stored = store.listExperiments().find((e) => e.name === experiment);
+    return new Map(stored ? store.runsOf(stored.id).map((r) => [r.id, r.status]) : []);
+  } finally {
+    store.close();
+  }
 }
 
 function selectVariants(variants: readonly Variant[], only: readonly string[]): Variant[] {
