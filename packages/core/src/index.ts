@@ -1,4 +1,5 @@
 export * from './errors/tlab-error.ts';
+export * from './faults/fault-point.ts';
 export * from './random/seeded-random.ts';
 export * from './spec/index.ts';
 export * from './sweep/index.ts';
@@ -6,4 +7,6 @@ export * from './store/index.ts';
 export * from './engine/index.ts';
 export * from './backbones/index.ts';
 export * from './data/index.ts';
+export * from './features/index.ts';
+export * from './onnx/index.ts';
 export * from './train/index.ts';

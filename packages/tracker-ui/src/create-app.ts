@@ -1,37 +1,82 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import type { StoreReader } from '@tlab/core';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ResultsReader } from '@tlab/core';
+import type { AppDeps } from './app-deps.ts';
+import { createExperimentContexts } from './experiment-context.ts';
+import { HttpError } from './http-error.ts';
+import { ablationApi } from './routes/ablation-api.ts';
+import { ablationPage } from './routes/ablation-page.ts';
+import { compareApi } from './routes/compare-api.ts';
+import { comparePage } from './routes/compare-page.ts';
+import { experimentsApi } from './routes/experiments-api.ts';
+import { experimentsPage } from './routes/experiments-page.ts';
+import { leaderboardApi } from './routes/leaderboard-api.ts';
+import { leaderboardPage } from './routes/leaderboard-page.ts';
+import { liveApi } from './routes/live-api.ts';
+import { livePage } from './routes/live-page.ts';
+import { parallelApi } from './routes/parallel-api.ts';
+import { parallelPage } from './routes/parallel-page.ts';
+import { runApi } from './routes/run-api.ts';
+import { runPage } from './routes/run-page.ts';
+import { staticFiles } from './static-files.ts';
+import { page } from './views/layout.ts';
 
 /**
- * The tracker UI reads the results store and never writes it. This first page lists experiments;
- * leaderboards, ablation views and run curves build on the same reader.
+ * The tracker UI: server-rendered pages, each with a JSON twin under /api. It only ever reads the
+ * results store, so it can run beside a sweep that is writing it.
  */
-export function createApp(store: StoreReader): Hono {
+export function createApp(reader: ResultsReader): Hono {
+  const deps: AppDeps = { reader, experiments: createExperimentContexts(reader) };
   const app = new Hono();
+  app.use(
+    secureHeaders({
+      // Defence in depth behind escaping: no inline script can run, only the package's own files.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  for (const routes of [
+    experimentsPage,
+    experimentsApi,
+    leaderboardPage,
+    leaderboardApi,
+    ablationPage,
+    ablationApi,
+    parallelPage,
+    parallelApi,
+    livePage,
+    liveApi,
+    runPage,
+    runApi,
+    comparePage,
+    compareApi,
+  ]) {
+    app.route('/', routes(deps));
+  }
+  app.route('/', staticFiles());
 
-  app.get('/api/experiments', (c) => c.json(store.listExperiments()));
-
-  app.get('/', (c) => {
-    const experiments = store.listExperiments();
-    return c.html(html`<!doctype html>
-      <html lang="en">
-        <head><meta charset="utf-8" /><title>Transfer Lab</title></head>
-        <body>
-          <h1>Experiments</h1>
-          <table>
-            <thead><tr><th>experiment</th><th>runs</th><th>done</th><th>failed</th><th>best val_accuracy</th><th>last activity</th></tr></thead>
-            <tbody>
-              ${experiments.map(
-                (e) => html`<tr>
-                  <td>${e.name}</td><td>${e.runCount}</td><td>${e.statusCounts.done}</td><td>${e.statusCounts.failed}</td>
-                  <td>${e.best ? e.best.value.toFixed(4) : '–'}</td><td>${e.lastActivityAt}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </body>
-      </html>`);
+  app.notFound((c) => errorResponse(c, new HttpError(404, `${c.req.path} does not exist`)));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return errorResponse(c, error);
+    console.error(error);
+    return errorResponse(c, new HttpError(500, 'internal error; the server log has the details', { cause: error }));
   });
-
   return app;
+}
+
+/** JSON for /api, a page for everything else; the message is escaped like any other text. */
+function errorResponse(c: Context, error: HttpError): Response | Promise<Response> {
+  if (c.req.path.startsWith('/api/')) return c.json({ error: { status: error.status, message: error.message } }, error.status);
+  const title = error.status === 404 ? 'Not found' : error.status === 400 ? 'Bad request' : 'Error';
+  return c.html(page({ title, body: html`<h1>${title}</h1><p class="error-message">${error.message}</p><p><a href="/">All experiments</a></p>` }), error.status);
 }

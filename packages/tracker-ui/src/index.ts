@@ -1,1 +1,2 @@
-export * from './create-app.ts';
+export { createApp } from './create-app.ts';
+export { startServer, type RunningServer, type ServerOptions } from './start-server.ts';

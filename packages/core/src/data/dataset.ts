@@ -2,6 +2,8 @@
 export interface DatasetItem {
   readonly path: string;
   readonly label: number;
+  /** sha256 (hex) of the file's bytes: what cached features of this image are keyed by. */
+  readonly sha256: string;
 }
 
 export interface SkippedFile {

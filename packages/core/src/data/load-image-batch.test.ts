@@ -31,7 +31,7 @@ async function png(name: string, width: number, height: number, channels: 1 | 2 
   const file = path.join(dir, name);
   const image = sharp(data, { raw: { width, height, channels } });
   await (channels <= 2 ? image.toColourspace('b-w') : image).png().toFile(file);
-  return { path: file, label };
+  return { path: file, label, sha256: 'unused-by-loading' };
 }
 
 function rgbAt(pixels: Float32Array, imageSize: readonly [number, number], index: number, row: number, col: number): number[] {
@@ -63,7 +63,7 @@ describe('loadImageBatch', () => {
       .png()
       .toFile(deep);
     const size = [4, 4] as const;
-    const batch = await loadImageBatch([rgba, greyAlpha, { path: deep, label: 0 }], { ...plain, imageSize: size, rescale: 1, sampleIds: [0, 1, 2] });
+    const batch = await loadImageBatch([rgba, greyAlpha, { path: deep, label: 0, sha256: 'unused-by-loading' }], { ...plain, imageSize: size, rescale: 1, sampleIds: [0, 1, 2] });
     expect(rgbAt(batch.pixels, size, 0, 1, 1)).toEqual([200, 100, 50]);
     expect(rgbAt(batch.pixels, size, 1, 1, 1)).toEqual([60, 60, 60]);
     expect(rgbAt(batch.pixels, size, 2, 1, 1)).toEqual([10, 20, 30]);
@@ -84,7 +84,7 @@ describe('loadImageBatch', () => {
 
   it('fails with TLAB_DATA_UNREADABLE, naming the file, when an image changed since it was resolved', async () => {
     const file = path.join(dir, 'gone.png');
-    await expect(loadImageBatch([{ path: file, label: 0 }], plain)).rejects.toMatchObject({
+    await expect(loadImageBatch([{ path: file, label: 0, sha256: 'unused-by-loading' }], plain)).rejects.toMatchObject({
       code: 'TLAB_DATA_UNREADABLE',
       message: expect.stringContaining(file),
     });

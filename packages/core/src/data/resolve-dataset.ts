@@ -150,7 +150,7 @@ async function resolveClassFolders(folders: DatasetFolders, maxPerClass: number 
     if ('reason' in inspection) {
       skipped.push({ path: file.path, reason: inspection.reason });
     } else {
-      items[file.split].push({ path: file.path, label: file.label });
+      items[file.split].push({ path: file.path, label: file.label, sha256: inspection.sha256 });
       entries.push({ split: file.split, relativePath: file.relativePath, size: inspection.size, sha256: inspection.sha256 });
     }
   }
@@ -180,7 +180,13 @@ async function inspect(file: string): Promise<Inspection> {
     bytes = await fs.readFile(file);
   } catch (error) {
     // A dangling link, a link loop (ELOOP), a folder named like an image, no permission.
-    return { reason: `cannot read: ${error instanceof Error && 'code' in error ? String(error.code) : String(error)}` };
+    const code = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    // Folder listings decode names as UTF-8, so a name with other bytes (Latin-1 from an old zip)
+    // comes back with U+FFFD in their place and no longer names the file: ENOENT would be a lie.
+    if (code === 'ENOENT' && path.basename(file).includes('\uFFFD')) {
+      return { reason: 'cannot read: the file name is not valid UTF-8 (the bad bytes are shown as \uFFFD); rename the file' };
+    }
+    return { reason: `cannot read: ${code}` };
   }
   const reason = await undecodableReason(bytes);
   return reason === null ? { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } : { reason };

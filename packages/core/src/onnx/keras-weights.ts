@@ -14,7 +14,7 @@ export function layerWeight(layer: tf.layers.Layer, name: string): LayerWeight {
   }
   // `read()` hands out the variable's own tensor (not to be disposed); the copy keeps the values
   // valid whatever tfjs later does with its memory.
-  return { data: new Float32Array(variable.read().dataSync()), shape: variable.shape };
+  return { data: new Float32Array(variable.read().dataSync()), shape: variable.shape as number[] };
 }
 
 /** Inference-mode BatchNormalization as y = x·scale + shift, per channel. */

@@ -23,3 +23,11 @@ export class OnnxOutputNotFoundError extends TlabError {
     this.name = 'OnnxOutputNotFoundError';
   }
 }
+
+/** onnxruntime rejected the model or failed while running it. */
+export class OnnxRuntimeError extends TlabError {
+  constructor(stage: 'load' | 'run', reason: string, options?: { cause?: unknown }) {
+    super('TLAB_ONNX_RUNTIME_FAILED', `onnxruntime failed to ${stage} the backbone: ${reason}.`, options);
+    this.name = 'OnnxRuntimeError';
+  }
+}

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,9 +7,9 @@ import { canonicalJson } from './canonical-json.ts';
 import { explainIssues } from './explain-issues.ts';
 import { applyOverrides } from './overrides.ts';
 import { specSchema, type Spec } from './schema.ts';
-import { SpecError } from './spec-error.ts';
+import { SpecError, type SpecProblem } from './spec-error.ts';
 import { createLocator, type LocateSpecPath } from './spec-locator.ts';
-import { yamlProblems } from './yaml-problems.ts';
+import { documentData, yamlProblems } from './yaml-problems.ts';
 
 export interface SpecOptions {
   /** `--set path=value` arguments, applied in order (a later one wins). */
@@ -27,13 +28,16 @@ export interface LoadedSpec {
 }
 
 export function loadSpec(file: string, options: SpecOptions = {}): LoadedSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new SpecError([{ file, path: '', code: 'TLAB_SPEC_NOT_FOUND', message: unreadableMessage(resolve(file), error) }]);
   }
-  return parseSpec(text, file, options);
+  // Decoding would silently turn other bytes (a Latin-1 é) into U+FFFD, which then ends up in the
+  // experiment name, the stored spec and the hashes.
+  if (!isUtf8(bytes)) throw new SpecError([notUtf8Problem(bytes, file)]);
+  return parseSpec(bytes.toString('utf8'), file, options);
 }
 
 /** Parses and validates spec text; every problem (with its position) is thrown in one SpecError. */
@@ -45,8 +49,11 @@ export function parseSpec(text: string, file: string, options: SpecOptions = {})
   // Validating a document with syntax errors would only report their echoes.
   if (syntax.length > 0) throw new SpecError([...syntax, ...overridden.problems]);
 
+  const value = documentData(doc, lineCounter, file);
+  if ('problem' in value) throw new SpecError([value.problem, ...overridden.problems]);
+
   const locate = createLocator(doc, lineCounter, file, overridden.applied);
-  const parsed = specSchema.safeParse(doc.toJS(), { reportInput: true });
+  const parsed = specSchema.safeParse(value.data, { reportInput: true });
   if (!parsed.success || overridden.problems.length > 0) {
     const invalid = explainIssues(parsed.error?.issues ?? [], specSchema).map((issue) => ({
       ...locate(issue.path, { key: issue.atKey }),
@@ -59,6 +66,24 @@ export function parseSpec(text: string, file: string, options: SpecOptions = {})
   const spec = parsed.data;
   return { file, text, spec, specHash: createHash('sha256').update(canonicalJson(spec)).digest('hex'), locate };
 }
+
+/** Points at the first byte that is not UTF-8: the first U+FFFD of the decoded text that was not literally in the file. */
+function notUtf8Problem(bytes: Buffer, file: string): SpecProblem {
+  const text = bytes.toString('utf8');
+  for (let index = text.indexOf('\uFFFD'); index >= 0; index = text.indexOf('\uFFFD', index + 1)) {
+    const before = text.slice(0, index);
+    // Everything before it decoded cleanly, so it re-encodes to the file's own bytes.
+    const offset = Buffer.byteLength(before);
+    if (bytes.subarray(offset, offset + 3).equals(replacementCharacter)) continue;
+    const lines = before.split('\n');
+    const byte = `0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0')}`;
+    const message = `byte ${byte} is not valid UTF-8; expected a UTF-8 text file (re-save it as UTF-8)`;
+    return { file, line: lines.length, column: (lines.at(-1) ?? '').length + 1, path: '', code: 'TLAB_SPEC_YAML', message };
+  }
+  throw new TypeError('notUtf8Problem needs bytes that are not UTF-8');
+}
+
+const replacementCharacter = Buffer.from('\uFFFD', 'utf8');
 
 function unreadableMessage(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;

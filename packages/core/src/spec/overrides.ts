@@ -1,7 +1,8 @@
-import { isMap, parseDocument, type Document } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { presetAsObject } from './resolve-config.ts';
 import type { SpecProblem } from './spec-error.ts';
 import type { AppliedOverride } from './spec-locator.ts';
+import { documentData } from './yaml-problems.ts';
 
 export interface OverrideResult {
   applied: AppliedOverride[];
@@ -29,10 +30,9 @@ export function applyOverrides(doc: Document, args: readonly string[]): Override
       problems.push({ file, path: '', code: 'TLAB_SPEC_BAD_OVERRIDE', message: `expected a dotted path before "=" (e.g. train.epochs), got "${pathText}"` });
       continue;
     }
-    const value = parseDocument(arg.slice(equals + 1), { prettyErrors: false });
-    const syntax = value.errors[0];
-    if (syntax !== undefined) {
-      problems.push({ file, path: '', code: 'TLAB_SPEC_YAML', message: `the value is not valid YAML: ${syntax.message}` });
+    const value = overrideValue(arg.slice(equals + 1), file);
+    if ('invalid' in value) {
+      problems.push({ file, path: '', code: 'TLAB_SPEC_YAML', message: `the value is not valid YAML: ${value.invalid}` });
       continue;
     }
     if (path[0] === 'augment' && path.length > 1) {
@@ -45,10 +45,19 @@ export function applyOverrides(doc: Document, args: readonly string[]): Override
       problems.push({ file, path: '', code: 'TLAB_SPEC_BAD_OVERRIDE', message: `cannot set ${pathText}: ${where} is not a mapping` });
       continue;
     }
-    doc.setIn(path, doc.createNode(value.toJS()));
+    doc.setIn(path, doc.createNode(value.data));
     applied.push({ arg, path });
   }
   return { applied, problems };
+}
+
+/** The parsed value of a `--set`, or why it has none. */
+function overrideValue(text: string, file: string): { data: unknown } | { invalid: string } {
+  const value = parseDocument(text, { prettyErrors: false });
+  const syntax = value.errors[0];
+  if (syntax !== undefined) return { invalid: syntax.message };
+  const data = documentData(value, new LineCounter(), file);
+  return 'problem' in data ? { invalid: data.problem.message } : data;
 }
 
 /** The first enclosing node on `path` that exists but cannot hold keys (missing ones are created). */

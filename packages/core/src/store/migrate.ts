@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { latestSchemaVersion, migrations } from './migrations.ts';
+import { faultPoint } from '../faults/fault-point.ts';
 import { DbNewerSchemaError, DbNotSqliteError } from './store-errors.ts';
 
 /**
@@ -32,6 +33,7 @@ export function migrate(db: Database.Database, file: string): void {
     const sql = migrations[current];
     if (sql === undefined) return current;
     db.exec(sql);
+    faultPoint('migration');
     db.pragma(`user_version = ${current + 1}`);
     return current + 1;
   });

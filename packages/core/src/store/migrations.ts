@@ -74,6 +74,18 @@ export const migrations: readonly string[] = [
     per_class_accuracy TEXT NOT NULL
   ) STRICT;
   `,
+  // The frozen part (backbone up to the cutoff) may run on another engine than the head's tfjs backend.
+  /* 2 */ `
+  ALTER TABLE runs ADD COLUMN frozen_engine TEXT;
+  ALTER TABLE runs ADD COLUMN frozen_threads INTEGER;
+  `,
+  // Leases let several sweep processes share one experiment: a running run belongs to its lease
+  // owner until the lease expires (its process died or stalled) and another process claims it.
+  /* 3 */ `
+  ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+  ALTER TABLE runs ADD COLUMN lease_expires_at INTEGER;
+  CREATE INDEX runs_by_lease ON runs (status, lease_expires_at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { assertNotNewer, migrate, readSchemaVersion } from './migrate.ts';
 import { latestSchemaVersion } from './migrations.ts';
 import { createStore } from './store.ts';
@@ -10,6 +12,18 @@ import { prepareWritableFile } from './writable-file.ts';
 export interface OpenStoreOptions {
   /** For the UI: never creates, migrates or writes, so it can sit next to a running sweep. */
   readonly readonly?: boolean;
+  /** Who this process is for leases; unique per open by default (host, pid, random). */
+  readonly owner?: string;
+  /** How long a claimed run stays this process's without a renewal. */
+  readonly leaseMs?: number;
+}
+
+/** A lease outlives several missed heartbeats, yet a dead runner's work is taken over within a minute. */
+export const defaultLeaseMs = 30_000;
+
+/** `host:pid:nonce`: the host and pid let a runner on the same machine see that a lease's owner is gone. */
+export function newLeaseOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
 /** Long enough to ride out another process's commit or checkpoint, short enough to report a stuck lock. */
@@ -17,7 +31,7 @@ const busyTimeoutMs = 5000;
 
 export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   const db = options.readonly === true ? connectForReading(file) : connectForWriting(file);
-  return createStore(db, file);
+  return createStore(db, file, { owner: options.owner ?? newLeaseOwner(), leaseMs: options.leaseMs ?? defaultLeaseMs });
 }
 
 function connectForReading(file: string): Database.Database {

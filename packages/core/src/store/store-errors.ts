@@ -66,3 +66,23 @@ export class ConfusionShapeError extends TlabError {
     super('TLAB_CONFUSION_SHAPE', `confusion matrix of run ${runId} must be ${classes}×${classes} for ${classes} classes: ${detail}`);
   }
 }
+
+/** Another process took the run over (this one stalled past its lease): its results must not be written. */
+export class LeaseLostError extends TlabError {
+  constructor(file: string, runId: string, owner: string, holder: string | null) {
+    super(
+      'TLAB_LEASE_LOST',
+      `results DB ${file}: run ${runId} is no longer leased to this process (${owner}) but to ${holder ?? 'nobody'}; its results were not written`,
+    );
+  }
+}
+
+export class DbBusyError extends TlabError {
+  constructor(file: string, attempts: number, options?: { cause?: unknown }) {
+    super(
+      'TLAB_DB_BUSY',
+      `results DB ${file} stayed locked by another process through ${attempts} attempts; check for a stuck tlab process (tlab doctor lists stale leases)`,
+      options,
+    );
+  }
+}

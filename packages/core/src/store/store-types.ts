@@ -16,6 +16,9 @@ export interface RunEnvironment {
   /** tfjs backend name: `tensorflow`, `wasm`, `cpu`. */
   readonly backend: string;
   readonly threads: number;
+  /** What ran the frozen backbone: `onnx` (ONNX Runtime) or `tfjs` (the backend above). */
+  readonly frozenEngine: string;
+  readonly frozenThreads: number;
   /** Package name → version, e.g. `{ "@tensorflow/tfjs": "4.22.0" }`. */
   readonly versions: Readonly<Record<string, string>>;
   readonly host: HostInfo;
@@ -61,6 +64,8 @@ export interface RunRow {
   readonly attempts: number;
   /** Of the latest attempt; null until the run is first started. */
   readonly environment: RunEnvironment | null;
+  /** Who holds a running run and until when (ms since the epoch); null when nobody does. */
+  readonly lease: { readonly owner: string; readonly expiresAt: number } | null;
 }
 
 /** One epoch's Keras-style logs. A diverged NaN is stored as SQL NULL and comes back as NaN. */
@@ -132,8 +137,21 @@ export interface Store extends StoreReader {
   ensureExperiment(input: ExperimentInput): number;
   /** Inserts unknown ids as queued and leaves known ones untouched; returns how many were new. */
   registerVariants(experimentId: number, variants: readonly VariantInput[]): number;
-  /** Begins a new attempt, discarding whatever an earlier unfinished attempt recorded. */
-  startRun(runId: string, environment: RunEnvironment): void;
+  /** This store's lease owner id. */
+  readonly owner: string;
+  /** How long a claim lasts without renewal; renew well within it. */
+  readonly leaseMs: number;
+  /**
+   * Claims the run for this store's owner and begins a new attempt, discarding whatever an earlier
+   * unfinished attempt recorded. Returns false, changing nothing, when the run is done or another
+   * owner holds an unexpired lease on it: that is how concurrent sweeps split the work.
+   */
+  startRun(runId: string, environment: RunEnvironment): boolean;
+  /** Extends this owner's lease; false when the lease was lost (expired and taken over). */
+  renewLease(runId: string): boolean;
+  /** Ends the lease of an owner known to be dead, so its run can be claimed at once. */
+  expireLeasesOf(owner: string): number;
+  /** The writes below throw TLAB_LEASE_LOST unless this store's owner holds the run's lease. */
   recordEpoch(runId: string, epoch: EpochRecord): void;
   finishRun(runId: string, result: RunResult): void;
   failRun(runId: string, errorText: string): void;

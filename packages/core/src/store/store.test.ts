@@ -41,6 +41,8 @@ function variant(index: number, dropout = 0.1 * index): VariantInput {
 const environment: RunEnvironment = {
   backend: 'cpu',
   threads: 2,
+  frozenEngine: 'onnx',
+  frozenThreads: 2,
   versions: { '@tensorflow/tfjs': '4.22.0' },
   host: { hostname: 'bench-1', platform: 'linux', cpus: 8, node: 'v20.20.2' },
   datasetFingerprint: 'd'.repeat(64),
@@ -176,12 +178,12 @@ describe('run lifecycle', () => {
     ]);
   });
 
-  it('refuses to restart a done run or write to a run that is not running (TLAB_RUN_WRONG_STATUS)', () => {
+  it('never restarts a done run, and refuses writes to a run that is not running (TLAB_RUN_WRONG_STATUS)', () => {
     const id = newExperiment();
     store.registerVariants(id, [variant(0), variant(1)]);
     completeRun('v0-0');
     const wrongStatus = expect.objectContaining({ code: 'TLAB_RUN_WRONG_STATUS' });
-    expect(() => store.startRun('v0-0', environment)).toThrow(wrongStatus);
+    expect(store.startRun('v0-0', environment)).toBe(false);
     expect(() => store.recordEpoch('v0-0', epoch(5))).toThrow(wrongStatus);
     expect(() => store.failRun('v0-0', 'late')).toThrow(wrongStatus);
     expect(() => store.recordEpoch('v1-0.1', epoch(1))).toThrow(wrongStatus);
@@ -237,11 +239,15 @@ describe('resuming a sweep', () => {
     store.recordEpoch('v0-0', epoch(1));
     store.recordEpoch('v0-0', epoch(2));
     // the process dies here: no finish, fail or interrupt
+    const crashed = store.owner;
     store.close();
 
     store = openStore(file);
     expect(store.pendingRuns(id).map((r) => r.id)).toEqual(['v0-0']);
-    store.startRun('v0-0', environment);
+    expect(store.getRun('v0-0')?.lease?.owner).toBe(crashed);
+    expect(store.startRun('v0-0', environment)).toBe(false);
+    expect(store.expireLeasesOf(crashed)).toBe(1);
+    expect(store.startRun('v0-0', environment)).toBe(true);
     expect(store.epochsOf('v0-0')).toEqual([]);
     expect(store.getRun('v0-0')).toMatchObject({ status: 'running', attempts: 2, environment });
     store.recordEpoch('v0-0', epoch(1, 0.7));
@@ -310,5 +316,52 @@ describe('listExperiments', () => {
     completeRun('v1-0.1', { best_val_accuracy: Number.NaN });
     expect(store.listExperiments()[0]?.best).toEqual({ runId: 'v0-0', value: 0.6 });
     expect(store.metricsOf('v1-0.1')).toEqual({ best_val_accuracy: Number.NaN });
+  });
+
+  describe('leases', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('lets one owner at a time run a variant, and another take it over once the lease expires', async () => {
+      const id = newExperiment();
+      store.registerVariants(id, [variant(0)]);
+      const first = openStore(file, { owner: 'first', leaseMs: 100 });
+      const second = openStore(file, { owner: 'second', leaseMs: 100 });
+      try {
+        expect(first.startRun('v0-0', environment)).toBe(true);
+        expect(second.startRun('v0-0', environment)).toBe(false);
+        first.recordEpoch('v0-0', epoch(1));
+        await sleep(150);
+        expect(second.startRun('v0-0', environment)).toBe(true);
+        expect(second.getRun('v0-0')).toMatchObject({ attempts: 2, lease: { owner: 'second' } });
+        expect(second.epochsOf('v0-0')).toEqual([]);
+        const lost = expect.objectContaining({ code: 'TLAB_LEASE_LOST', message: expect.stringContaining('second') });
+        expect(() => first.recordEpoch('v0-0', epoch(2))).toThrow(lost);
+        expect(() => first.finishRun('v0-0', result)).toThrow(lost);
+        expect(first.renewLease('v0-0')).toBe(false);
+        second.recordEpoch('v0-0', epoch(1));
+        second.finishRun('v0-0', result);
+        expect(second.getRun('v0-0')).toMatchObject({ status: 'done', lease: null });
+      } finally {
+        first.close();
+        second.close();
+      }
+    });
+
+    it('keeps a renewed lease past its first expiry', async () => {
+      const id = newExperiment();
+      store.registerVariants(id, [variant(0)]);
+      const holder = openStore(file, { owner: 'holder', leaseMs: 120 });
+      const other = openStore(file, { owner: 'other', leaseMs: 120 });
+      try {
+        holder.startRun('v0-0', environment);
+        await sleep(70);
+        expect(holder.renewLease('v0-0')).toBe(true);
+        await sleep(70);
+        expect(other.startRun('v0-0', environment)).toBe(false);
+      } finally {
+        holder.close();
+        other.close();
+      }
+    });
   });
 });

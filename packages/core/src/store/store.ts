@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
-import { DbReadonlyError, RunIdConflictError, RunNotFoundError, RunWrongStatusError } from './store-errors.ts';
+import { DbBusyError, DbReadonlyError, LeaseLostError, RunIdConflictError, RunNotFoundError, RunWrongStatusError } from './store-errors.ts';
 import { runStatuses } from './store-types.ts';
 import type {
   EpochRecord,
@@ -28,6 +28,8 @@ interface RunColumns {
   started_at: string | null;
   finished_at: string | null;
   attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
 }
 
 /** The schema's CHECK makes the environment columns all-or-nothing, keyed on `backend`. */
@@ -36,6 +38,8 @@ type EnvironmentColumns =
   | {
       backend: string;
       threads: number;
+      frozen_engine: string | null;
+      frozen_threads: number | null;
       versions: string;
       host: string;
       dataset_fingerprint: string;
@@ -65,7 +69,6 @@ type SummarySqlRow = {
   last_activity_at: string;
 } & Record<RunStatus, number>;
 
-const unfinished = runStatuses.filter((status) => status !== 'done');
 
 const summarySql = `
   -- Only done runs hold metrics: finishRun writes them with the status, startRun clears them.
@@ -89,8 +92,16 @@ const summarySql = `
   GROUP BY e.id
   ORDER BY last_activity_at DESC, e.id`;
 
+const busyRetries = 5;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_'));
+}
+
 /** Prepares every statement once; `file` only names the DB in error messages. */
-export function createStore(db: Database.Database, file: string): Store {
+export function createStore(db: Database.Database, file: string, lease: { owner: string; leaseMs: number }): Store {
+  const { owner, leaseMs } = lease;
   const experimentIdByName = db.prepare<[string], number>('SELECT id FROM experiments WHERE name = ?').pluck();
   const insertExperiment = db.prepare<[string, string, string]>(
     'INSERT INTO experiments (name, created_at, updated_at) VALUES (?, ?, ?)',
@@ -120,8 +131,12 @@ export function createStore(db: Database.Database, file: string): Store {
   const beginAttempt = db.prepare<{
     id: string;
     now: string;
+    owner: string;
+    expires: number;
     backend: string;
     threads: number;
+    frozenEngine: string;
+    frozenThreads: number;
     versions: string;
     host: string;
     datasetFingerprint: string;
@@ -129,13 +144,22 @@ export function createStore(db: Database.Database, file: string): Store {
     skippedFiles: number;
   }>(
     `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL, attempts = attempts + 1,
-       backend = @backend, threads = @threads, versions = @versions, host = @host,
+       lease_owner = @owner, lease_expires_at = @expires,
+       backend = @backend, threads = @threads, frozen_engine = @frozenEngine, frozen_threads = @frozenThreads,
+       versions = @versions, host = @host,
        dataset_fingerprint = @datasetFingerprint, weights_hash = @weightsHash, skipped_files = @skippedFiles
      WHERE id = @id`,
   );
   const endAttempt = db.prepare<{ id: string; status: RunStatus; error: string | null; now: string }>(
-    'UPDATE runs SET status = @status, error = @error, finished_at = @now WHERE id = @id',
+    'UPDATE runs SET status = @status, error = @error, finished_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE id = @id',
   );
+  const leaseOf = db.prepare<[string], { status: RunStatus; lease_owner: string | null; lease_expires_at: number | null }>(
+    'SELECT status, lease_owner, lease_expires_at FROM runs WHERE id = ?',
+  );
+  const extendLease = db.prepare<[number, string, string]>(
+    `UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+  );
+  const expireLeases = db.prepare<[string]>(`UPDATE runs SET lease_expires_at = 0 WHERE lease_owner = ? AND status = 'running'`);
   const clearAttempt = ['epochs', 'metrics', 'confusions'].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE run_id = ?`),
   );
@@ -157,10 +181,22 @@ export function createStore(db: Database.Database, file: string): Store {
     'SELECT classes, matrix, per_class_accuracy FROM confusions WHERE run_id = ?',
   );
 
-  /** IMMEDIATE so that a writer never has to upgrade a read lock, which under WAL fails without waiting. */
+  /**
+   * IMMEDIATE so that a writer never has to upgrade a read lock, which under WAL fails without
+   * waiting. The busy timeout covers ordinary contention; a lock held longer (a checkpoint under
+   * several runners) gets a few retries with backoff before the user hears of it.
+   */
   function write<T>(work: () => T): T {
     if (db.readonly) throw new DbReadonlyError(file, 'it was opened read-only');
-    return db.transaction(work).immediate();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return db.transaction(work).immediate();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (attempt === busyRetries) throw new DbBusyError(file, attempt, { cause: error });
+        Atomics.wait(sleeper, 0, 0, 100 * 2 ** attempt);
+      }
+    }
   }
 
   function expectStatus(runId: string, action: string, allowed: readonly RunStatus[]): void {
@@ -169,9 +205,16 @@ export function createStore(db: Database.Database, file: string): Store {
     if (!allowed.includes(status)) throw new RunWrongStatusError(file, runId, status, action, allowed);
   }
 
+  /** Only the lease holder may write a running run's results. */
+  function expectLease(runId: string, action: string): void {
+    expectStatus(runId, action, ['running']);
+    const holder = leaseOf.get(runId)!.lease_owner;
+    if (holder !== owner) throw new LeaseLostError(file, runId, owner, holder);
+  }
+
   function endRun(runId: string, action: string, status: RunStatus, error: string | null, extra?: () => void): void {
     write(() => {
-      expectStatus(runId, action, ['running']);
+      expectLease(runId, action);
       extra?.();
       endAttempt.run({ id: runId, status, error, now: timestamp() });
     });
@@ -255,28 +298,49 @@ export function createStore(db: Database.Database, file: string): Store {
       });
     },
 
+    owner,
+    leaseMs,
+
     startRun(runId, environment) {
-      write(() => {
-        expectStatus(runId, 'start', unfinished);
+      return write(() => {
+        expectStatus(runId, 'start', runStatuses);
+        const current = leaseOf.get(runId)!;
+        if (current.status === 'done') return false;
+        const heldByOther =
+          current.status === 'running' && current.lease_owner !== null && current.lease_owner !== owner && (current.lease_expires_at ?? 0) > Date.now();
+        if (heldByOther) return false;
         // Same transaction as the status change: no reader ever sees a new attempt mixed with an old one's rows.
         for (const statement of clearAttempt) statement.run(runId);
         beginAttempt.run({
           id: runId,
           now: timestamp(),
+          owner,
+          expires: Date.now() + leaseMs,
           backend: environment.backend,
           threads: environment.threads,
+          frozenEngine: environment.frozenEngine,
+          frozenThreads: environment.frozenThreads,
           versions: JSON.stringify(environment.versions),
           host: JSON.stringify(environment.host),
           datasetFingerprint: environment.datasetFingerprint,
           weightsHash: environment.weightsHash,
           skippedFiles: environment.skippedFiles,
         });
+        return true;
       });
+    },
+
+    renewLease(runId) {
+      return write(() => extendLease.run(Date.now() + leaseMs, runId, owner).changes > 0);
+    },
+
+    expireLeasesOf(deadOwner) {
+      return write(() => expireLeases.run(deadOwner).changes);
     },
 
     recordEpoch(runId, epoch) {
       write(() => {
-        expectStatus(runId, 'record an epoch of', ['running']);
+        expectLease(runId, 'record an epoch of');
         insertEpoch.run(runId, epoch.epoch, epoch.loss, epoch.accuracy, epoch.valLoss, epoch.valAccuracy, epoch.seconds);
       });
     },
@@ -314,6 +378,7 @@ function toRun(row: RunSqlRow): RunRow {
     finishedAt: row.finished_at,
     attempts: row.attempts,
     environment: toEnvironment(row),
+    lease: row.status === 'running' && row.lease_owner !== null ? { owner: row.lease_owner, expiresAt: row.lease_expires_at ?? 0 } : null,
   };
 }
 
@@ -322,6 +387,9 @@ function toEnvironment(row: EnvironmentColumns): RunEnvironment | null {
   return {
     backend: row.backend,
     threads: row.threads,
+    // Runs stored before migration 2 ran their frozen part on the tfjs backend itself.
+    frozenEngine: row.frozen_engine ?? 'tfjs',
+    frozenThreads: row.frozen_threads ?? row.threads,
     versions: JSON.parse(row.versions) as Record<string, string>,
     host: JSON.parse(row.host) as HostInfo,
     datasetFingerprint: row.dataset_fingerprint,

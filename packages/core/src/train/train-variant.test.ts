@@ -1,54 +1,42 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backbone } from '../backbones/backbone.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, DatasetItem } from '../data/dataset.ts';
 import { selectBackend } from '../engine/select-backend.ts';
+import type { FeatureProvider, FeatureRequest } from '../features/feature-provider.ts';
 import { createRandom, deriveSeed } from '../random/seeded-random.ts';
 import { augmentPresets, type ResolvedConfig } from '../spec/schema.ts';
-import type { LoadBatchOptions } from './train-variant.ts';
 import { trainVariant } from './train-variant.ts';
 
-const size: [number, number] = [8, 8];
+const featureShape = [4, 4, 3];
 
-/** Class k images are noisy planes of brightness (k+1)/(classes+1): separable, but not trivially. */
+/** Class k items are labelled k; their features are noisy planes of level (k+1)/4: separable, not trivially. */
 function syntheticDataset(classes: number, perClass: number): Dataset {
   const items = (split: string): DatasetItem[] =>
-    Array.from({ length: classes * perClass }, (_, i) => ({ path: `${split}/${i % classes}/${i}.png`, label: i % classes }));
+    Array.from({ length: classes * perClass }, (_, i) => ({ path: `${split}/${i}.png`, label: i % classes, sha256: `${split}-${i}` }));
+  return { classes: Array.from({ length: classes }, (_, k) => `class${k}`), train: items('train'), validation: items('validation'), fingerprint: 'synthetic', skipped: [] };
+}
+
+function syntheticFeatures(onRequest?: (request: FeatureRequest) => void): FeatureProvider {
+  const size = featureShape.reduce((a, b) => a * b, 1);
   return {
-    classes: Array.from({ length: classes }, (_, k) => `class${k}`),
-    train: items('train'),
-    validation: items('validation'),
-    fingerprint: 'synthetic',
-    skipped: [],
+    featureShape,
+    async features(request) {
+      onRequest?.(request);
+      const out = new Float32Array(request.items.length * size);
+      request.items.forEach((item, i) => {
+        const random = createRandom(deriveSeed(1, item.sha256, request.epoch, request.sampleIds[i]!));
+        for (let p = 0; p < size; p++) out[i * size + p] = (item.label + 1) / 4 + random.uniform(-0.2, 0.2);
+      });
+      return out;
+    },
   };
-}
-
-async function loadSynthetic(items: readonly DatasetItem[], options: LoadBatchOptions) {
-  const pixelsPerImage = options.imageSize[0] * options.imageSize[1] * 3;
-  const pixels = new Float32Array(items.length * pixelsPerImage);
-  items.forEach((item, i) => {
-    const classes = Number(item.path.split('/')[1]) + 1;
-    const random = createRandom(deriveSeed(options.seed, item.path, options.augment ? options.epoch : 0));
-    for (let p = 0; p < pixelsPerImage; p++) pixels[i * pixelsPerImage + p] = classes / 4 + random.uniform(-0.2, 0.2);
-  });
-  return { pixels, labels: Int32Array.from(items.map((it) => it.label)), size: items.length };
-}
-
-function tinyBackbone(): Backbone {
-  const input = tf.input({ shape: [...size, 3] });
-  const conv = tf.layers
-    .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), name: 'conv' })
-    .apply(input) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: conv });
-  model.trainable = false;
-  return { name: 'test', cutoff: 'conv', model, featureShape: [8, 8, 4], weightsHash: 'test', dispose: () => model.dispose() };
 }
 
 function config(overrides: Partial<ResolvedConfig['train']> = {}, head: Partial<ResolvedConfig['head']> = {}): ResolvedConfig {
   return {
     seed: 7,
-    data: { train: 'unused', image_size: size, rescale: 1 },
-    backbone: { name: 'tiny_cnn', cutoff: 'conv' },
+    data: { train: 'unused', image_size: [8, 8], rescale: 1 },
+    backbone: { name: 'tiny_cnn', cutoff: 'block1' },
     head: { pooling: 'avg', units: 16, activation: 'relu', dropout: 0.2, ...head },
     train: { optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 4, ...overrides },
     augment: augmentPresets.none,
@@ -56,20 +44,16 @@ function config(overrides: Partial<ResolvedConfig['train']> = {}, head: Partial<
 }
 
 describe('trainVariant', () => {
-  let backbone: Backbone;
   beforeAll(async () => {
     await selectBackend({ requested: 'wasm' });
-    backbone = tinyBackbone();
   });
-  afterAll(() => backbone.dispose());
 
   it('learns a separable binary task and reports per-epoch train and validation metrics', async () => {
     const epochs: number[] = [];
     const result = await trainVariant({
       config: config({ epochs: 10, learning_rate: 0.05 }),
-      backbone,
       dataset: syntheticDataset(2, 16),
-      loadImageBatch: loadSynthetic,
+      features: syntheticFeatures(),
       onEpoch: (m) => epochs.push(m.epoch),
     });
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -82,37 +66,40 @@ describe('trainVariant', () => {
   });
 
   it('gives identical numbers for the same seed, different ones for another seed', async () => {
-    const run = (seed: number) =>
-      trainVariant({ config: { ...config({ epochs: 2 }), seed }, backbone, dataset: syntheticDataset(3, 8), loadImageBatch: loadSynthetic });
+    const run = (seed: number) => trainVariant({ config: { ...config({ epochs: 2 }), seed }, dataset: syntheticDataset(3, 8), features: syntheticFeatures() });
     const [a, b, c] = [await run(3), await run(3), await run(4)];
     expect(b.epochs.map(({ seconds: _, ...m }) => m)).toEqual(a.epochs.map(({ seconds: _, ...m }) => m));
     expect(c.epochs[0]!.loss).not.toBe(a.epochs[0]!.loss);
   });
 
-  it('memoises un-augmented features: the backbone sees each image once per run', async () => {
-    let loaded = 0;
-    const counting = (items: readonly DatasetItem[], options: LoadBatchOptions) => {
-      loaded += items.length;
-      return loadSynthetic(items, options);
+  it('asks for augmented training features per epoch, and un-augmented ones as epoch 0', async () => {
+    const seen = (augment: ResolvedConfig['augment']) => {
+      const requests: Array<{ epoch: number; augmented: boolean }> = [];
+      return trainVariant({
+        config: { ...config({ epochs: 2 }), augment },
+        dataset: syntheticDataset(2, 4),
+        features: syntheticFeatures((r) => requests.push({ epoch: r.epoch, augmented: r.augment !== null })),
+      }).then(() => requests);
     };
-    await trainVariant({ config: config({ epochs: 3 }), backbone, dataset: syntheticDataset(2, 8), loadImageBatch: counting });
-    expect(loaded).toBe(16 + 16);
+    const plain = await seen(augmentPresets.none);
+    expect(plain.every((r) => r.epoch === 0 && !r.augmented)).toBe(true);
+    const augmented = await seen(augmentPresets.course);
+    expect(augmented.filter((r) => r.augmented).map((r) => r.epoch)).toEqual([1, 2]);
+    expect(augmented.filter((r) => !r.augmented).map((r) => r.epoch)).toEqual([0, 0]);
   });
 
   it('stops early once the monitored metric stops improving', async () => {
     const result = await trainVariant({
       config: config({ epochs: 30, learning_rate: 1e-9, early_stopping: { monitor: 'val_loss', patience: 1, min_delta: 0.1 } }),
-      backbone,
       dataset: syntheticDataset(2, 8),
-      loadImageBatch: loadSynthetic,
+      features: syntheticFeatures(),
     });
     expect(result.stoppedEarly).toBe(true);
     expect(result.epochs).toHaveLength(2);
   });
 
   it('leaks no tensors across variants', async () => {
-    const run = () =>
-      trainVariant({ config: config({ epochs: 1 }, { pooling: 'flatten' }), backbone, dataset: syntheticDataset(2, 8), loadImageBatch: loadSynthetic });
+    const run = () => trainVariant({ config: config({ epochs: 1 }, { pooling: 'flatten' }), dataset: syntheticDataset(2, 8), features: syntheticFeatures() });
     await run();
     const before = tf.memory().numTensors;
     await run();
@@ -123,9 +110,8 @@ describe('trainVariant', () => {
     const controller = new AbortController();
     const run = trainVariant({
       config: config({ epochs: 3 }),
-      backbone,
       dataset: syntheticDataset(2, 16),
-      loadImageBatch: loadSynthetic,
+      features: syntheticFeatures(),
       onProgress: (p) => p.step === 2 && controller.abort(),
       signal: controller.signal,
     });

@@ -1,24 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Backbone } from '../backbones/backbone.ts';
-import type { Dataset, DatasetItem, ImageBatch } from '../data/dataset.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
 import { createRandom, deriveSeed, shuffledIndices } from '../random/seeded-random.ts';
 import type { AugmentConfig, ResolvedConfig } from '../spec/schema.ts';
 import type { Confusion } from '../store/store-types.ts';
+import { faultPoint } from '../faults/fault-point.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { bestEpochIndex, type EpochMetrics } from './epoch-metrics.ts';
-import { FeatureMemo } from './feature-memo.ts';
 import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
-
-export interface LoadBatchOptions {
-  readonly imageSize: [number, number];
-  readonly rescale: number;
-  readonly augment: AugmentConfig | null;
-  readonly seed: number;
-  readonly epoch: number;
-  readonly sampleIds: readonly number[];
-}
-export type LoadImageBatch = (items: readonly DatasetItem[], options: LoadBatchOptions) => Promise<ImageBatch>;
 
 export type TrainProgress =
   | { readonly phase: 'train'; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number; readonly loss: number; readonly accuracy: number }
@@ -26,15 +16,13 @@ export type TrainProgress =
 
 export interface TrainVariantInput {
   readonly config: ResolvedConfig;
-  readonly backbone: Backbone;
   readonly dataset: Dataset;
-  readonly loadImageBatch: LoadImageBatch;
+  /** Frozen-backbone features at this variant's cutoff. */
+  readonly features: FeatureProvider;
   /** Called after each epoch, before the next starts; the runner commits the row here. */
   readonly onEpoch?: (metrics: EpochMetrics) => void;
   readonly onProgress?: (progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
-  /** Bytes of backbone features kept in memory across epochs (validation, un-augmented training). */
-  readonly featureMemoBytes?: number;
 }
 
 export interface TrainResult {
@@ -46,8 +34,6 @@ export interface TrainResult {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-const defaultFeatureMemoBytes = 1024 ** 3;
-
 /**
  * Trains one variant's head on features of the frozen backbone, Keras-style: shuffled batches per
  * epoch, then a pass over the validation split. The backbone runs with `predict` outside the trained
@@ -55,11 +41,12 @@ const defaultFeatureMemoBytes = 1024 ** 3;
  * pitfall 1) — and because frozen features are what transfer learning trains on anyway.
  */
 export async function trainVariant(input: TrainVariantInput): Promise<TrainResult> {
-  const { config, backbone, dataset } = input;
+  const { config, dataset } = input;
   const classCount = dataset.classes.length;
   const started = performance.now();
-  const features = new FeatureSource(input, new FeatureMemo(input.featureMemoBytes ?? defaultFeatureMemoBytes));
-  const head = buildHead({ featureShape: backbone.featureShape, classCount, head: config.head, train: config.train, seed: config.seed });
+  const timings = { features: 0, head: 0 };
+  const features = new FeatureBatches(input, timings);
+  const head = buildHead({ featureShape: input.features.featureShape, classCount, head: config.head, train: config.train, seed: config.seed });
   const stopper = config.train.early_stopping ? new EarlyStopping(config.train.early_stopping) : undefined;
   const history: EpochMetrics[] = [];
   let stoppedEarly = false;
@@ -68,9 +55,9 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   try {
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
       const epochStarted = performance.now();
-      const trained = await trainEpoch(input, head, features, epoch);
+      const trained = await trainEpoch(input, head, features, epoch, timings);
       trainedImages += trained.images;
-      lastValidation = await validate(input, head, features, epoch);
+      lastValidation = await validate(input, head, features, epoch, timings);
       const metrics: EpochMetrics = {
         epoch,
         loss: trained.loss,
@@ -94,7 +81,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
     epochs: history,
     stoppedEarly,
     confusion: { classes: dataset.classes, matrix: lastValidation!.confusion },
-    metrics: summarise(history, wallSeconds, trainedImages),
+    metrics: summarise(history, wallSeconds, trainedImages, timings),
   };
 }
 
@@ -104,7 +91,13 @@ interface Validation {
   readonly confusion: number[][];
 }
 
-async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, features: FeatureSource, epoch: number) {
+/** Seconds spent producing features (image loading + frozen pass, overlapping head work) and in the head. */
+interface Timings {
+  features: number;
+  head: number;
+}
+
+async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings) {
   const { config, dataset } = input;
   const batchSize = config.train.batch_size;
   const samples = epochSamples(dataset.train.length, config, epoch);
@@ -120,7 +113,10 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
       throwIfAborted(input.signal);
       const labels = labelTensor(batch.map((s) => dataset.train[s.item]!.label), dataset.classes.length);
       try {
+        const stepStarted = performance.now();
         const [loss, accuracy] = (await head.trainOnBatch(batchFeatures, labels)) as number[];
+        timings.head += (performance.now() - stepStarted) / 1000;
+        faultPoint('mid-epoch');
         if (!Number.isFinite(loss!)) throw new NonFiniteLossError(epoch, step + 1);
         lossSum += loss! * batch.length;
         correctSum += accuracy! * batch.length;
@@ -135,7 +131,7 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
   return { loss: lossSum / seen, accuracy: correctSum / seen, images: seen };
 }
 
-async function validate(input: TrainVariantInput, head: tf.LayersModel, features: FeatureSource, epoch: number): Promise<Validation> {
+async function validate(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings): Promise<Validation> {
   const { config, dataset } = input;
   const classCount = dataset.classes.length;
   const batchSize = config.train.batch_size;
@@ -151,7 +147,9 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, features
       throwIfAborted(input.signal);
       const actual = batch.map((s) => dataset.validation[s.item]!.label);
       try {
+        const evaluateStarted = performance.now();
         const { loss, predicted } = evaluateBatch(head, batchFeatures, actual, classCount);
+        timings.head += (performance.now() - evaluateStarted) / 1000;
         lossSum += loss;
         actual.forEach((a, i) => confusion[a]![predicted[i]!]! += 1);
         input.onProgress?.({ phase: 'validate', epoch, epochs: config.train.epochs, step: step + 1, steps });
@@ -206,57 +204,31 @@ function epochSamples(trainSize: number, config: ResolvedConfig, epoch: number):
   return samples;
 }
 
-/** Images → backbone features, memoised where an image looks the same every epoch. */
-class FeatureSource {
+/** A batch of samples → a features tensor; augmentation applies to training batches only. */
+class FeatureBatches {
   private readonly augment: AugmentConfig | null;
 
   constructor(
     private readonly input: TrainVariantInput,
-    private readonly memo: FeatureMemo,
+    private readonly timings: Timings,
   ) {
     this.augment = isAugmenting(input.config.augment) ? input.config.augment : null;
   }
 
   train(batch: readonly Sample[], epoch: number): Promise<tf.Tensor> {
-    const items = batch.map((s) => this.input.dataset.train[s.item]!);
-    if (this.augment) return this.compute(items, batch, epoch, this.augment);
-    return this.memoised('train', items, batch, epoch);
+    return this.tensor(batch.map((s) => this.input.dataset.train[s.item]!), batch, epoch, this.augment);
   }
 
   validation(batch: readonly Sample[]): Promise<tf.Tensor> {
-    const items = batch.map((s) => this.input.dataset.validation[s.item]!);
-    return this.memoised('validation', items, batch, 0);
+    return this.tensor(batch.map((s) => this.input.dataset.validation[s.item]!), batch, 0, null);
   }
 
-  private async memoised(split: string, items: DatasetItem[], batch: readonly Sample[], epoch: number): Promise<tf.Tensor> {
-    const keys = batch.map((s) => `${split}:${s.item}`);
-    const known = keys.map((k) => this.memo.get(k));
-    const featureShape = [...this.input.backbone.featureShape];
-    if (known.every((f) => f !== undefined)) {
-      const size = known[0]!.length;
-      const joined = new Float32Array(size * known.length);
-      known.forEach((f, i) => joined.set(f, i * size));
-      return tf.tensor(joined, [known.length, ...featureShape]);
-    }
-    const computed = await this.compute(items, batch, epoch, null);
-    const values = computed.dataSync() as Float32Array;
-    const size = values.length / batch.length;
-    keys.forEach((k, i) => this.memo.offer(k, values.slice(i * size, (i + 1) * size)));
-    return computed;
-  }
-
-  private async compute(items: DatasetItem[], batch: readonly Sample[], epoch: number, augment: AugmentConfig | null): Promise<tf.Tensor> {
-    const { config, backbone } = this.input;
-    const [height, width] = config.data.image_size;
-    const images = await this.input.loadImageBatch(items, {
-      imageSize: config.data.image_size,
-      rescale: config.data.rescale,
-      augment,
-      seed: config.seed,
-      epoch,
-      sampleIds: batch.map((s) => s.sampleId),
-    });
-    return tf.tidy(() => backbone.model.predict(tf.tensor4d(images.pixels, [images.size, height, width, 3])) as tf.Tensor);
+  private async tensor(items: Dataset['train'][number][], batch: readonly Sample[], epoch: number, augment: AugmentConfig | null): Promise<tf.Tensor> {
+    // Un-augmented images look the same every epoch: asking for epoch 0 lets a cache serve them all.
+    const started = performance.now();
+    const values = await this.input.features.features({ items, sampleIds: batch.map((s) => s.sampleId), epoch: augment ? epoch : 0, augment });
+    this.timings.features += (performance.now() - started) / 1000;
+    return tf.tensor(values, [batch.length, ...this.input.features.featureShape]);
   }
 }
 
@@ -308,7 +280,7 @@ function disposeHead(head: tf.LayersModel): void {
   head.dispose();
 }
 
-function summarise(history: readonly EpochMetrics[], wallSeconds: number, trainedImages: number): Record<string, number> {
+function summarise(history: readonly EpochMetrics[], wallSeconds: number, trainedImages: number, timings: Timings): Record<string, number> {
   const best = history[bestEpochIndex(history, 'val_accuracy')]!;
   const last = history[history.length - 1]!;
   return {
@@ -322,5 +294,7 @@ function summarise(history: readonly EpochMetrics[], wallSeconds: number, traine
     epochs_run: history.length,
     wall_seconds: wallSeconds,
     train_images_per_second: trainedImages / history.reduce((s, e) => s + e.seconds, 0),
+    feature_seconds: timings.features,
+    head_seconds: timings.head,
   };
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
 
@@ -14,7 +15,7 @@ function tlab(args: string[], cwd: string) {
 describe('tlab command', () => {
   it('prints usage for --help and refuses unknown commands with TLAB_USAGE', async () => {
     const { dir } = await tinyExperiment(tinySpec);
-    expect(tlab(['--help'], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: tlab sweep') });
+    expect(tlab(['--help'], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('tlab sweep [options]') });
     const unknown = tlab(['train'], dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/error: unknown command 'train'[\s\S]*\[TLAB_USAGE\]/);
@@ -43,5 +44,30 @@ describe('tlab command', () => {
     const bad = tlab(['sweep', '--spec', ex.spec, '--dry-run', '--set', 'train.epochs=zero'], ex.dir);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--set train.epochs=zero');
+  });
+
+  it('doctor measures the engines and reports a run left running by a dead sweep', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    expect(tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir).code).toBe(0);
+    const healthy = tlab(['doctor', '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
+    expect(healthy.stdout).toMatch(/✓ frozen engine onnx \(\d+ thread\(s\)\): InceptionV3→mixed7 at 150×150, [\d.]+ images\/s/);
+    expect(healthy.stdout).toContain('no stale leases');
+    expect(healthy.code).toBe(0);
+
+    const db = new Database(ex.db);
+    db.prepare(`UPDATE runs SET status = 'running', lease_owner = 'elsewhere:1:dead', lease_expires_at = 1 WHERE variant_index = 0`).run();
+    db.close();
+    const sick = tlab(['doctor', '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
+    expect(sick.code).toBe(1);
+    expect(sick.stdout).toMatch(/✗ 1 run\(s\) left running by a dead or hung sweep[\s\S]*→ run the sweep again/);
+  });
+
+  it('cache stats counts cached features and clear empties them', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
+    const entries = (text: string) => Number(/: (\d+) entries/.exec(text)?.[1]);
+    // Features are keyed by image content: the fixture's 12 validation images repeat its 12 training images.
+    expect(entries(tlab(['cache', 'stats', '--cache-dir', ex.cacheDir], ex.dir).stdout)).toBe(12);
+    expect(entries(tlab(['cache', 'clear', '--cache-dir', ex.cacheDir], ex.dir).stdout)).toBe(0);
   });
 });

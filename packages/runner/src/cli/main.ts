@@ -1,5 +1,7 @@
 import { isTlabError } from '@tlab/core';
 import { runSweep } from '../sweep/run-sweep.ts';
+import { runCacheCommand } from './cache-command.ts';
+import { runDoctor } from './doctor.ts';
 import { ConsoleReporter } from './console-reporter.ts';
 import { parseCliArgs, usage } from './parse-args.ts';
 
@@ -18,6 +20,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
+    if (args.command === 'doctor') return await runDoctor(args, process.stdout);
+    if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, process.stdout);
     const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
     const outcome = await runSweep({
       specFile: args.spec,
@@ -27,6 +31,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       overrides: args.overrides,
       only: args.only,
       dryRun: args.dryRun,
+      strategy: args.strategy,
+      frozenEngine: args.frozenEngine,
+      featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
       reporter,
       signal: controller.signal,
     });

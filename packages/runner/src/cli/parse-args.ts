@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { TlabError } from '@tlab/core';
+import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision } from '@tlab/core';
+import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
 
 export class UsageError extends TlabError {
   constructor(message: string) {
@@ -7,16 +8,26 @@ export class UsageError extends TlabError {
   }
 }
 
-export const usage = `Usage: tlab sweep [options]
+export const usage = `Usage:
+  tlab sweep [options]         train every variant of a spec not yet done
+  tlab cache stats|clear       show or empty the feature cache
+  tlab doctor                  check the install, the engines and the results DB
 
-Options:
+Sweep options:
   --spec <file>        experiment spec (default: experiments/quickstart.yaml)
-  --db <file>          results database (default: .tlab/tlab.db)
-  --cache-dir <dir>    datasets and downloads cache (default: .tlab/cache)
-  --data-root <dir>    folder that relative data paths resolve against (or TLAB_DATA_ROOT)
   --set <path=value>   override a spec field, e.g. --set train.epochs=3 (repeatable)
   --only <id>          run only this variant (repeatable)
   --dry-run            print the variant table and exit without training
+  --data-root <dir>    folder that relative data paths resolve against (or TLAB_DATA_ROOT)
+  --strategy <s>       planned (default: share frozen passes, cache features) or naive (every
+                       variant alone, features recomputed each epoch, as Keras does)
+  --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
+  --feature-precision <p>  float16 (default) or float32 for cached features
+  --cache-budget-mb <n>    disk budget of the feature cache, least recently used evicted (default 4096)
+
+Common options:
+  --db <file>          results database (default: .tlab/tlab.db)
+  --cache-dir <dir>    datasets, converted models and features (default: .tlab/cache)
   -h, --help           show this help`;
 
 export interface SweepArgs {
@@ -28,9 +39,18 @@ export interface SweepArgs {
   readonly overrides: readonly string[];
   readonly only: readonly string[];
   readonly dryRun: boolean;
+  readonly strategy: SweepStrategy;
+  readonly frozenEngine: string | undefined;
+  readonly featurePrecision: FeaturePrecision;
+  readonly cacheBudgetBytes: number;
 }
 
-export type CliArgs = SweepArgs | { readonly command: 'help' };
+export type CliArgs =
+  | SweepArgs
+  | { readonly command: 'cache'; readonly action: 'stats' | 'clear'; readonly cacheDir: string }
+  | { readonly command: 'doctor'; readonly db: string; readonly cacheDir: string }
+  | { readonly command: 'help' };
+
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed;
@@ -46,6 +66,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         set: { type: 'string', multiple: true, default: [] },
         only: { type: 'string', multiple: true, default: [] },
         'dry-run': { type: 'boolean', default: false },
+        strategy: { type: 'string', default: 'planned' },
+        'frozen-engine': { type: 'string' },
+        'feature-precision': { type: 'string', default: 'float16' },
+        'cache-budget-mb': { type: 'string', default: '4096' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -55,16 +79,45 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
-  if (command !== 'sweep') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  return {
-    command,
-    spec: values.spec,
-    db: values.db,
-    cacheDir: values['cache-dir'],
-    dataRoot: values['data-root'] ?? process.env['TLAB_DATA_ROOT'],
-    overrides: values.set,
-    only: values.only,
-    dryRun: values['dry-run'],
+  const noMoreArguments = (allowed: number) => {
+    if (rest.length > allowed) throw new UsageError(`unexpected argument '${rest[allowed]}'`);
   };
+  switch (command) {
+    case 'cache': {
+      noMoreArguments(1);
+      return { command, action: oneOf('tlab cache', rest[0] ?? '', ['stats', 'clear'] as const), cacheDir: values['cache-dir'] };
+    }
+    case 'doctor':
+      noMoreArguments(0);
+      return { command, db: values.db, cacheDir: values['cache-dir'] };
+    case 'sweep':
+      noMoreArguments(0);
+      return {
+        command,
+        spec: values.spec,
+        db: values.db,
+        cacheDir: values['cache-dir'],
+        dataRoot: values['data-root'] ?? process.env['TLAB_DATA_ROOT'],
+        overrides: values.set,
+        only: values.only,
+        dryRun: values['dry-run'],
+        strategy: oneOf('--strategy', values.strategy, sweepStrategies),
+        frozenEngine: values['frozen-engine'] === undefined ? undefined : oneOf('--frozen-engine', values['frozen-engine'], frozenEngines),
+        featurePrecision: oneOf('--feature-precision', values['feature-precision'], featurePrecisions),
+        cacheBudgetBytes: positiveNumber('--cache-budget-mb', values['cache-budget-mb']) * 1024 * 1024,
+      };
+    default:
+      throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
+  }
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} ${value}: expected one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const number = Number(value);
+  if (!(number > 0)) throw new UsageError(`${flag} ${value}: expected a positive number`);
+  return number;
 }

@@ -1,14 +1,20 @@
 import os from 'node:os';
-import { libraryVersions, type Dataset, type EngineInfo, type RunEnvironment } from '@tlab/core';
+import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor, type RunEnvironment } from '@tlab/core';
 
-/** What a run needs recorded to be reproduced or explained later: engine, libraries, machine, inputs. */
+/**
+ * What a run needs recorded to be reproduced or explained later: engines, libraries, machine,
+ * inputs. Without an extractor the frozen part never ran (it failed to build): engine `none`.
+ */
 export function collectEnvironment(
   engine: EngineInfo,
   variant: { readonly weightsHash: string; readonly dataset: Pick<Dataset, 'fingerprint' | 'skipped'> },
+  extractor?: Pick<FrozenExtractor, 'engine' | 'threads'>,
 ): RunEnvironment {
   return {
     backend: engine.backend,
     threads: engine.threads,
+    frozenEngine: extractor?.engine ?? 'none',
+    frozenThreads: extractor?.threads ?? 0,
     versions: libraryVersions(),
     host: { hostname: os.hostname(), platform: `${os.platform()}-${os.arch()}`, cpus: os.availableParallelism(), node: process.version },
     datasetFingerprint: variant.dataset.fingerprint,

@@ -106,4 +106,26 @@ describe('runSweep (tiny_cnn on generated images)', () => {
       runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, only: ['0000000000000000'] }),
     ).rejects.toMatchObject({ code: 'TLAB_UNKNOWN_VARIANT' });
   });
+
+  it('gives a variant the same per-epoch numbers alone as inside the planned sweep (float16 cache both ways)', async () => {
+    const spec = tinySpec.replace(
+      '    head.dropout: { values: [0.0, 0.5] }',
+      '    backbone.cutoff: { values: [block2, block3] }\n    augment: { values: [none, light] }',
+    );
+    const planned = await tinyExperiment(spec);
+    await runSweep({ specFile: planned.spec, dbFile: planned.db, cacheDir: planned.cacheDir, reporter: recordingReporter() });
+    const curves = (file: string) => {
+      const store = openStore(file, { readonly: true });
+      const result = new Map(store.runsOf(store.listExperiments()[0]!.id).map((r) => [r.id, store.epochsOf(r.id).map(({ seconds: _, ...e }) => e)]));
+      store.close();
+      return result;
+    };
+    const together = curves(planned.db);
+    expect(together.size).toBe(4);
+    for (const [id, epochs] of together) {
+      const alone = await tinyExperiment(spec);
+      await runSweep({ specFile: alone.spec, dbFile: alone.db, cacheDir: alone.cacheDir, reporter: recordingReporter(), only: [id] });
+      expect(curves(alone.db).get(id)).toEqual(epochs);
+    }
+  });
 });

@@ -1,0 +1,108 @@
+/**
+ * The reference sweep three ways — naive on tfjs (every variant alone, features recomputed every
+ * epoch, as Keras does), naive on ONNX Runtime, and planned (shared frozen passes + feature cache)
+ * — then its augmentation-off half cold and warm. Each run is a child `tlab sweep` process so wall
+ * time and peak RSS are its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore } from '@tlab/core';
+
+const root = path.resolve(import.meta.dirname, '..');
+const spec = path.join(import.meta.dirname, 'specs/reference-sweep.yaml');
+const source = path.resolve(process.env['TLAB_DATA_ROOT'] ?? path.join(root, '../shared/datasets'), 'horse-or-human');
+if (!existsSync(source)) {
+  console.error(`reference-sweep needs ${source} (../shared/datasets/horse-or-human); set TLAB_DATA_ROOT to its parent.`);
+  process.exit(2);
+}
+const work = mkdtempSync(path.join(os.tmpdir(), 'tlab-reference-'));
+const subset = linkSubset({ train: 100, validation: 50 });
+
+interface Timed {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly db: string;
+}
+
+function linkSubset(perClass: Record<'train' | 'validation', number>): string {
+  const dir = path.join(work, 'data');
+  for (const [split, count] of Object.entries(perClass)) {
+    for (const label of readdirSync(path.join(source, split)).sort()) {
+      mkdirSync(path.join(dir, split, label), { recursive: true });
+      for (const file of readdirSync(path.join(source, split, label)).sort().slice(0, count)) {
+        symlinkSync(path.join(source, split, label, file), path.join(dir, split, label, file));
+      }
+    }
+  }
+  return dir;
+}
+
+/** One `tlab sweep` in its own process; GNU time reports its peak RSS. */
+function sweep(name: string, flags: string[]): Timed {
+  const db = path.join(work, `${name}.db`);
+  const args = ['-f', '%M', process.execPath, path.join(root, 'packages/runner/bin/tlab.js'), 'sweep', '--spec', spec, '--data-root', subset, '--db', db, ...flags];
+  console.log(`\n== ${name}: tlab sweep ${flags.join(' ')}`);
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`${name} failed (${result.status}):\n${result.stderr}`);
+  const peakKb = Number(result.stderr.trim().split('\n').at(-1));
+  console.log(`   ${name}: ${seconds.toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
+  return { seconds, peakRssMb: peakKb / 1024, db };
+}
+
+function runsOf(db: string) {
+  const store = openStore(db, { readonly: true });
+  try {
+    const experiment = store.listExperiments()[0]!;
+    return store.runsOf(experiment.id).map((run) => ({ run, epochs: store.epochsOf(run.id), metrics: store.metricsOf(run.id) }));
+  } finally {
+    store.close();
+  }
+}
+
+const naiveTfjs = sweep('naive-tfjs', ['--strategy', 'naive', '--frozen-engine', 'tfjs', '--cache-dir', path.join(work, 'cache-naive')]);
+const naive = sweep('naive-onnx', ['--strategy', 'naive', '--frozen-engine', 'onnx', '--cache-dir', path.join(work, 'cache-naive')]);
+// float32 cache: the naive runs keep no cache, so equal precision is what makes their numbers comparable.
+const planned = sweep('planned', ['--strategy', 'planned', '--frozen-engine', 'onnx', '--feature-precision', 'float32', '--cache-dir', path.join(work, 'cache-planned')]);
+
+const naiveRuns = new Map(runsOf(naive.db).map((r) => [r.run.id, r]));
+let maxMetricDiff = 0;
+let featureSeconds = 0;
+let headSeconds = 0;
+for (const { run, epochs, metrics } of runsOf(planned.db)) {
+  const twin = naiveRuns.get(run.id);
+  if (!twin) throw new Error(`variant ${run.id} missing from the naive run`);
+  epochs.forEach((e, i) => {
+    const other = twin.epochs[i]!;
+    for (const key of ['loss', 'accuracy', 'valLoss', 'valAccuracy'] as const) maxMetricDiff = Math.max(maxMetricDiff, Math.abs(e[key] - other[key]));
+  });
+  featureSeconds += metrics['feature_seconds'] ?? 0;
+  headSeconds += metrics['head_seconds'] ?? 0;
+}
+
+const augmentationOff = runsOf(planned.db).filter(({ run }) => run.params['augment'] === 'none').map(({ run }) => ['--only', run.id]).flat();
+const halfCache = path.join(work, 'cache-half');
+const cold = sweep('half-cold', ['--cache-dir', halfCache, ...augmentationOff]);
+const warm = sweep('half-warm', ['--cache-dir', halfCache, ...augmentationOff]);
+
+const speedup = naiveTfjs.seconds / planned.seconds;
+const sharingSpeedup = naive.seconds / planned.seconds;
+const backboneShare = featureSeconds / (featureSeconds + headSeconds);
+const peakRssMb = Math.max(naiveTfjs.peakRssMb, naive.peakRssMb, planned.peakRssMb, cold.peakRssMb, warm.peakRssMb);
+console.log(`
+naive on tfjs      ${naiveTfjs.seconds.toFixed(1)} s   peak RSS ${naiveTfjs.peakRssMb.toFixed(0)} MB
+naive on ONNX      ${naive.seconds.toFixed(1)} s   peak RSS ${naive.peakRssMb.toFixed(0)} MB
+planned            ${planned.seconds.toFixed(1)} s   peak RSS ${planned.peakRssMb.toFixed(0)} MB
+speedup (naive tfjs / planned) ${speedup.toFixed(2)}×; sharing speedup (naive ONNX / planned) ${sharingSpeedup.toFixed(2)}×
+planned time producing features ${featureSeconds.toFixed(1)} s vs in heads ${headSeconds.toFixed(1)} s: backbone share ${backboneShare.toFixed(3)}
+largest per-epoch metric difference naive ONNX vs planned (float32 cache): ${maxMetricDiff}
+augmentation-off half: cold ${cold.seconds.toFixed(1)} s, warm ${warm.seconds.toFixed(1)} s (ratio ${(warm.seconds / cold.seconds).toFixed(3)})
+work folder: ${work}`);
+console.log(
+  `BENCH reference-sweep naive_tfjs_s=${naiveTfjs.seconds.toFixed(1)} naive_s=${naive.seconds.toFixed(1)} planned_s=${planned.seconds.toFixed(1)} ` +
+    `speedup=${speedup.toFixed(2)} sharing_speedup=${sharingSpeedup.toFixed(2)} backbone_share=${backboneShare.toFixed(3)} ` +
+    `max_metric_diff=${maxMetricDiff} peak_rss_mb=${peakRssMb.toFixed(0)} warm_cache_ratio=${(warm.seconds / cold.seconds).toFixed(3)}`,
+);

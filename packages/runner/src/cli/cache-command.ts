@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { FeatureCache } from '@tlab/core';
+
+/** `tlab cache stats|clear`: the feature cache only; datasets and converted models stay. */
+export function runCacheCommand(action: 'stats' | 'clear', cacheDir: string, out: { write(text: string): unknown }): number {
+  const cache = new FeatureCache(path.join(cacheDir, 'features'));
+  try {
+    if (action === 'clear') cache.clear();
+    const stats = cache.stats();
+    out.write(
+      `${action === 'clear' ? 'Cleared. ' : ''}Feature cache ${stats.file}: ${stats.entries} entries, ` +
+        `${(stats.bytes / 1024 ** 2).toFixed(1)} MB of a ${(stats.budgetBytes / 1024 ** 3).toFixed(1)} GB budget\n`,
+    );
+    return 0;
+  } finally {
+    cache.close();
+  }
+}

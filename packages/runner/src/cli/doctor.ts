@@ -1,0 +1,134 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import sharp from 'sharp';
+import {
+  createFrozenExtractor,
+  FeatureCache,
+  inspectStore,
+  libraryVersions,
+  loadFrozenPart,
+  selectBackend,
+  type FrozenEngine,
+  type FrozenPart,
+} from '@tlab/core';
+import { isDeadLocalOwner } from '../sweep/leases.ts';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+interface Check {
+  readonly ok: boolean;
+  readonly text: string;
+  /** What to do about a failed check. */
+  readonly fix?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * `tlab doctor`: checks what a sweep depends on, measures the engines on the embedded
+ * InceptionV3, and looks at the results DB without changing it. Exit code 1 when a check failed.
+ */
+export async function runDoctor(options: { readonly db: string; readonly cacheDir: string }, out: Output): Promise<number> {
+  const checks: Check[] = [];
+  const report = (check: Check) => {
+    checks.push(check);
+    out.write(`${check.ok ? '✓' : '✗'} ${check.text}${check.fix ? `\n    → ${check.fix}` : ''}\n`);
+  };
+  const versions = libraryVersions();
+  report({ ok: true, text: `Node ${process.version}, tfjs ${versions['tfjs-core']}, sharp ${versions['sharp']}, better-sqlite3 ${versions['better-sqlite3']}` });
+
+  const engine = await selectBackend({ warn: () => undefined });
+  const hasTfjsNode = canResolve('@tensorflow/tfjs-node');
+  report({
+    ok: engine.backend !== 'cpu',
+    text: `tfjs backend: ${engine.backend} (${engine.threads} thread(s)); @tensorflow/tfjs-node ${hasTfjsNode ? 'installed' : 'not installed (optional)'}`,
+    ...(engine.backend === 'cpu' ? { fix: 'the pure-JS cpu backend is ~30x slower: check that @tensorflow/tfjs-backend-wasm installed' } : {}),
+  });
+
+  const part = await loadFrozenPart({ name: 'inception_v3', cutoff: 'mixed7' }, ['mixed7'], [150, 150]);
+  try {
+    for (const name of ['onnx', 'tfjs'] as const) report(await measureEngine(part, name, options.cacheDir, engine.threads));
+  } finally {
+    part.dispose();
+  }
+
+  report(await checkSharp());
+  for (const check of checkStore(options.db)) report(check);
+  const cache = new FeatureCache(path.join(options.cacheDir, 'features'));
+  const stats = cache.stats();
+  cache.close();
+  report({ ok: true, text: `feature cache ${stats.file}: ${stats.entries} entries, ${(stats.bytes / 1024 ** 2).toFixed(1)} MB of ${(stats.budgetBytes / 1024 ** 3).toFixed(1)} GB` });
+
+  const failed = checks.filter((c) => !c.ok).length;
+  out.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function measureEngine(part: FrozenPart, name: FrozenEngine, cacheDir: string, tfjsThreads: number): Promise<Check> {
+  try {
+    const extractor = await createFrozenExtractor(part, { engine: name, cacheDir, warn: () => undefined, tfjsThreads });
+    try {
+      const n = name === 'onnx' ? 16 : 4;
+      const pixels = new Float32Array(n * 150 * 150 * 3).fill(0.5);
+      // Two warm-ups: ONNX Runtime settles its layouts on the first runs.
+      for (let i = 0; i < 2; i++) await extractor.extract(pixels, n);
+      const started = performance.now();
+      await extractor.extract(pixels, n);
+      const perSecond = n / ((performance.now() - started) / 1000);
+      return { ok: true, text: `frozen engine ${extractor.engine} (${extractor.threads} thread(s)): InceptionV3→mixed7 at 150×150, ${perSecond.toFixed(1)} images/s` };
+    } finally {
+      await extractor.dispose();
+    }
+  } catch (error) {
+    return { ok: false, text: `frozen engine ${name} failed: ${(error as Error).message}`, fix: 'reinstall (npm install); for onnx, keep onnxruntime-node-install=skip in .npmrc' };
+  }
+}
+
+async function checkSharp(): Promise<Check> {
+  try {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+    const { info } = await sharp(png).resize(4, 4).raw().toBuffer({ resolveWithObject: true });
+    return { ok: info.width === 4, text: `sharp decodes and resizes images (libvips ${sharp.versions.vips})` };
+  } catch (error) {
+    return { ok: false, text: `sharp cannot decode images: ${(error as Error).message}`, fix: 'reinstall sharp (npm rebuild sharp)' };
+  }
+}
+
+function checkStore(file: string): Check[] {
+  const health = inspectStore(file);
+  const sqlite = `SQLite ${health.sqliteVersion}`;
+  if (!health.exists) return [{ ok: true, text: `${sqlite}; results DB ${file} does not exist yet (the first sweep creates it)` }];
+  if (health.problem) return [{ ok: false, text: `results DB ${file}: ${health.problem}`, fix: 'point --db at another file, or move this one away' }];
+  const checks: Check[] = [
+    {
+      ok: health.integrity === 'ok',
+      text: `${sqlite}; results DB ${file}: integrity ${health.integrity}, journal ${health.journalMode}`,
+      ...(health.integrity === 'ok' ? {} : { fix: 'restore the DB from a backup; copy results out with sqlite3 .recover' }),
+    },
+  ];
+  const version = health.schemaVersion!;
+  checks.push(
+    version > health.latestSchemaVersion
+      ? { ok: false, text: `schema version ${version} is newer than this tlab (${health.latestSchemaVersion})`, fix: 'upgrade tlab' }
+      : { ok: true, text: `schema version ${version} of ${health.latestSchemaVersion}${version < health.latestSchemaVersion ? ' (the next sweep migrates it)' : ''}` },
+  );
+  const dead = health.liveLeases.filter((lease) => isDeadLocalOwner(lease.owner));
+  const stale = [...health.expiredLeases.map((l) => l.runId), ...dead.map((l) => l.runId)];
+  checks.push(
+    stale.length === 0
+      ? { ok: true, text: `no stale leases (${health.liveLeases.length} run(s) being trained now)` }
+      : { ok: false, text: `${stale.length} run(s) left running by a dead or hung sweep: ${stale.join(', ')}`, fix: 'run the sweep again: it takes these runs over and restarts them' },
+  );
+  return checks;
+}
+
+function canResolve(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  createFrozenExtractor,
+  CutoffsNotNestedError,
+  faultPoint,
+  loadFrozenPart,
+  type FrozenExtractor,
+  type FrozenExtractorOptions,
+  type FrozenPart,
+} from '@tlab/core';
+import type { FrozenGroup } from './plan-groups.ts';
+
+/**
+ * Opens a group's frozen part on first use and keeps it for every variant of the group. Cutoffs on
+ * separate branches of a network cannot share one pass; they get one part each.
+ */
+export class FrozenGroupSession {
+  private shared: Promise<FrozenExtractor> | undefined;
+  private readonly perCutoff = new Map<string, Promise<FrozenExtractor>>();
+  private readonly opened: Array<{ part: FrozenPart; extractor: FrozenExtractor }> = [];
+
+  constructor(
+    private readonly group: FrozenGroup<unknown>,
+    private readonly options: FrozenExtractorOptions,
+  ) {}
+
+  async extractorFor(cutoff: string): Promise<FrozenExtractor> {
+    try {
+      this.shared ??= this.open(this.group.cutoffs);
+      return await this.shared;
+    } catch (error) {
+      if (!(error instanceof CutoffsNotNestedError)) throw error;
+    }
+    let own = this.perCutoff.get(cutoff);
+    if (!own) {
+      own = this.open([cutoff]);
+      this.perCutoff.set(cutoff, own);
+    }
+    return own;
+  }
+
+  async close(): Promise<void> {
+    for (const { part, extractor } of this.opened.splice(0)) {
+      await extractor.dispose();
+      part.dispose();
+    }
+  }
+
+  private async open(cutoffs: readonly string[]): Promise<FrozenExtractor> {
+    const part = await loadFrozenPart({ ...this.group.backbone, cutoff: cutoffs[0]! }, cutoffs, this.group.imageSize);
+    faultPoint('model-load');
+    try {
+      const extractor = await createFrozenExtractor(part, this.options);
+      this.opened.push({ part, extractor });
+      return extractor;
+    } catch (error) {
+      part.dispose();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import os from 'node:os';
+import type { Store } from '@tlab/core';
+
+/**
+ * A lease owner is `host:pid:nonce`. On this host a missing pid means the owner died (kill -9,
+ * power loss of the process), so its run can be taken over at once instead of after expiry.
+ */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Renews the run's lease every third of its length while it trains; `onLost` fires once if another
+ * process has taken the run over (this one stalled past the lease), so it stops writing.
+ */
+export function keepLease(store: Store, runId: string, leaseMs: number, onLost: () => void): () => void {
+  const timer = setInterval(() => {
+    if (!store.renewLease(runId)) {
+      clearInterval(timer);
+      onLost();
+    }
+  }, leaseMs / 3);
+  timer.unref();
+  return () => clearInterval(timer);
+}

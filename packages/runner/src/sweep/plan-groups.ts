@@ -1,0 +1,42 @@
+import { canonicalJson, type BackboneConfig, type ResolvedConfig } from '@tlab/core';
+
+export const sweepStrategies = ['planned', 'naive'] as const;
+export type SweepStrategy = (typeof sweepStrategies)[number];
+
+/** Variants that one frozen part (one backbone pass per image) serves. */
+export interface FrozenGroup<V> {
+  readonly backbone: Omit<BackboneConfig, 'cutoff' | 'trainable_from'>;
+  readonly imageSize: [number, number];
+  /** Every cutoff the group's variants read; a pass computes them all. */
+  readonly cutoffs: readonly string[];
+  readonly variants: readonly V[];
+}
+
+/**
+ * Groups variants by what their frozen features depend on besides the cutoff (backbone and input
+ * size), so one multi-output pass per image serves every variant and cutoff of a group. Inside a
+ * group, variants with the same augmentation and seed run back to back: they read the same
+ * augmented draws, which the feature cache then holds. 'naive' gives every variant its own group,
+ * as Keras and most sweep tools run them.
+ */
+export function planGroups<V extends { readonly index: number; readonly config: ResolvedConfig }>(variants: readonly V[], strategy: SweepStrategy): FrozenGroup<V>[] {
+  if (strategy === 'naive') return variants.map((v) => groupOf([v]));
+  const byKey = new Map<string, V[]>();
+  for (const variant of variants) {
+    const { cutoff: _cutoff, trainable_from: _from, ...backbone } = variant.config.backbone;
+    const key = canonicalJson({ backbone, size: variant.config.data.image_size });
+    byKey.set(key, [...(byKey.get(key) ?? []), variant]);
+  }
+  const drawKey = (v: V) => canonicalJson({ augment: v.config.augment, seed: v.config.seed });
+  return [...byKey.values()].map((members) => groupOf([...members].sort((a, b) => drawKey(a).localeCompare(drawKey(b)) || a.index - b.index)));
+}
+
+function groupOf<V extends { readonly config: ResolvedConfig }>(variants: readonly V[]): FrozenGroup<V> {
+  const { cutoff: _cutoff, trainable_from: _from, ...backbone } = variants[0]!.config.backbone;
+  return {
+    backbone,
+    imageSize: variants[0]!.config.data.image_size,
+    cutoffs: [...new Set(variants.map((v) => v.config.backbone.cutoff))],
+    variants,
+  };
+}

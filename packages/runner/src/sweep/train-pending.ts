@@ -1,0 +1,183 @@
+import path from 'node:path';
+import {
+  createFeatureProvider,
+  faultPoint,
+  FeatureCache,
+  isTlabError,
+  loadImageBatch,
+  RunInterruptedError,
+  selectBackend,
+  trainVariant,
+  type EngineInfo,
+  type FeatureCacheOptions,
+  type FrozenExtractor,
+  type RunRow,
+  type Store,
+} from '@tlab/core';
+import { FrozenGroupSession } from './frozen-group-session.ts';
+import type { Variant } from './identify-variants.ts';
+import { locateBackbone } from './identify-variants.ts';
+import { isDeadLocalOwner, keepLease } from './leases.ts';
+import { planGroups, type SweepStrategy } from './plan-groups.ts';
+import { collectEnvironment } from './run-environment.ts';
+import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
+
+export interface TrainPendingOptions {
+  readonly specDir: string;
+  readonly cacheDir: string;
+  readonly reporter: SweepReporter;
+  readonly signal?: AbortSignal | undefined;
+  readonly strategy: SweepStrategy;
+  /** `onnx` or `tfjs`; TLAB_FROZEN_ENGINE or ONNX Runtime when absent. */
+  readonly frozenEngine?: string | undefined;
+  readonly featureCache?: FeatureCacheOptions | undefined;
+}
+
+type Attempt = 'trained' | 'failed' | 'taken';
+
+/**
+ * Trains the pending variants group by group: a group's frozen part is built once and, with the
+ * feature cache, runs once per image (per augmentation draw) for all its variants and cutoffs.
+ * Each variant is claimed with a lease first, so several sweep processes on one DB split the work;
+ * runs another process holds are waited for, and taken over if that process dies. A failing
+ * variant is recorded and the sweep goes on; an interrupt stops it.
+ */
+export async function trainPending(store: Store, pending: readonly Variant[], skipped: number, options: TrainPendingOptions): Promise<SweepOutcome> {
+  const { reporter } = options;
+  const outcome = { trained: 0, skipped, failed: 0 };
+  if (pending.length === 0) {
+    reporter.finished(outcome);
+    return outcome;
+  }
+  const engine = await selectBackend({ warn: (m) => reporter.warn(m) });
+  reporter.engine(engine);
+  const cache = options.strategy === 'planned' ? new FeatureCache(path.join(options.cacheDir, 'features'), options.featureCache) : undefined;
+  // A run another process failed during this sweep is its result, not ours to retry.
+  const attemptsAtStart = new Map(pending.map((v) => [v.id, store.getRun(v.id)!.attempts]));
+  const tried = new Set<string>();
+  let waiting = false;
+  try {
+    for (;;) {
+      releaseDeadOwners(store, pending);
+      const open = pending.filter((v) => !tried.has(v.id) && claimable(store.getRun(v.id)!, attemptsAtStart.get(v.id)!));
+      let progressed = false;
+      for (const group of planGroups(open, options.strategy)) {
+        const session = new FrozenGroupSession(
+          { ...group, backbone: locateBackbone(group.backbone, options.specDir) },
+          { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads },
+        );
+        try {
+          for (const variant of group.variants) {
+            const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.config.backbone.cutoff), cache, {
+              ...options,
+              position: tried.size + 1,
+              count: pending.length,
+            });
+            if (attempt === 'taken') continue;
+            tried.add(variant.id);
+            progressed = true;
+            outcome[attempt] += 1;
+          }
+        } finally {
+          await session.close();
+        }
+      }
+      if (progressed) continue;
+      const elsewhere = pending.filter((v) => !tried.has(v.id) && store.getRun(v.id)!.status === 'running');
+      if (elsewhere.length === 0) break;
+      if (!waiting) reporter.warn(`Waiting for ${elsewhere.length} run(s) that other sweep processes are training…`);
+      waiting = true;
+      await sleep(1000, options.signal);
+    }
+  } finally {
+    cache?.close();
+  }
+  reporter.finished(outcome);
+  return outcome;
+}
+
+function claimable(run: RunRow, attemptsAtStart: number): boolean {
+  return run.status !== 'done' && !(run.status === 'failed' && run.attempts !== attemptsAtStart);
+}
+
+function releaseDeadOwners(store: Store, pending: readonly Variant[]): void {
+  for (const variant of pending) {
+    const lease = store.getRun(variant.id)?.lease;
+    if (lease && lease.owner !== store.owner && isDeadLocalOwner(lease.owner)) store.expireLeasesOf(lease.owner);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RunInterruptedError());
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RunInterruptedError())), { once: true });
+  });
+}
+
+async function trainOne(
+  store: Store,
+  variant: Variant,
+  engine: EngineInfo,
+  extractorFor: () => Promise<FrozenExtractor>,
+  cache: FeatureCache | undefined,
+  options: TrainPendingOptions & { readonly position: number; readonly count: number },
+): Promise<Attempt> {
+  const { reporter } = options;
+  let extractor: FrozenExtractor | undefined;
+  let buildError: unknown;
+  try {
+    extractor = await extractorFor();
+  } catch (error) {
+    buildError = error;
+  }
+  // A frozen part that cannot be built fails its variants: they are still claimed, so they are recorded as tried.
+  if (!store.startRun(variant.id, collectEnvironment(engine, variant, extractor))) return 'taken';
+  reporter.runStarted({ position: options.position, count: options.count, id: variant.id, params: variant.params, epochs: variant.config.train.epochs });
+  const lease = new AbortController();
+  const stopRenewing = keepLease(store, variant.id, store.leaseMs, () => lease.abort());
+  try {
+    if (buildError !== undefined) throw buildError;
+    const { config } = variant;
+    const result = await trainVariant({
+      config,
+      dataset: variant.dataset,
+      features: createFeatureProvider({
+        extractor: extractor!,
+        cutoff: config.backbone.cutoff,
+        weightsHash: variant.weightsHash,
+        imageSize: config.data.image_size,
+        rescale: config.data.rescale,
+        seed: config.seed,
+        loadImageBatch,
+        ...(cache ? { cache } : {}),
+      }),
+      signal: options.signal ? AbortSignal.any([options.signal, lease.signal]) : lease.signal,
+      onProgress: (p) => reporter.progress(p),
+      onEpoch: (m) => {
+        store.recordEpoch(variant.id, m);
+        faultPoint('epoch-committed');
+        reporter.epochEnded(m);
+      },
+    });
+    faultPoint('before-finish');
+    store.finishRun(variant.id, { metrics: result.metrics, confusion: result.confusion });
+    reporter.runFinished(variant.id, result.metrics);
+    return 'trained';
+  } catch (error) {
+    if (lease.signal.aborted || isTlabError(error, 'TLAB_LEASE_LOST')) {
+      reporter.warn(`run ${variant.id} was taken over by another process after this one stalled past its lease; its results are that process's`);
+      return 'taken';
+    }
+    if (error instanceof RunInterruptedError) {
+      store.interruptRun(variant.id);
+      throw error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    store.failRun(variant.id, message);
+    reporter.runFailed(variant.id, message);
+    return 'failed';
+  } finally {
+    stopRenewing();
+  }
+}

@@ -1,0 +1,165 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createRandom, faultPoints } from '@tlab/core';
+import { tinyExperiment } from './tiny-experiment.ts';
+
+/**
+ * Fault injection: real `tlab sweep` child processes killed with SIGKILL at chosen crash points
+ * (TLAB_FAULT) and at random moments, resumed each time, with every invariant the results store
+ * promises checked after every kill.
+ */
+const bin = path.resolve(import.meta.dirname, '../bin/tlab.js');
+const epochs = 3;
+const crashSpec = `
+name: crash
+seed: 11
+data: { train: images/train, validation: images/validation, image_size: 16 }
+backbone: { name: tiny_cnn, cutoff: block2 }
+head: { pooling: avg, units: 8, dropout: 0.1 }
+train: { optimizer: adam, learning_rate: 0.01, batch_size: 4, epochs: ${epochs} }
+augment: light
+sweep:
+  method: grid
+  parameters:
+    head.dropout: { values: [0.0, 0.3, 0.6] }
+`;
+
+/** What identifies a run's results; timings differ between any two runs and are left out. */
+const timingMetrics = new Set(['wall_seconds', 'train_images_per_second', 'feature_seconds', 'head_seconds']);
+
+interface Snapshot {
+  /** Per done run: its row (minus lease bookkeeping), epochs, metrics and confusion, as stored. */
+  readonly done: Map<string, string>;
+  readonly results: Map<string, string>;
+  readonly statuses: string[];
+}
+
+function snapshot(dbFile: string): Snapshot {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const runs = db.prepare('SELECT * FROM runs ORDER BY variant_index').all() as Array<Record<string, unknown>>;
+    const done = new Map<string, string>();
+    const results = new Map<string, string>();
+    for (const run of runs) {
+      const id = run['id'] as string;
+      const epochRows = db.prepare('SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch').all(id) as Array<Record<string, unknown>>;
+      // No duplicated or half-written epochs, whatever the run's state: a prefix 1..k of the epochs.
+      expect(epochRows.map((e) => e['epoch'])).toEqual(epochRows.map((_, i) => i + 1));
+      if (run['status'] !== 'done') continue;
+      expect(epochRows).toHaveLength(epochs);
+      const metrics = db.prepare('SELECT key, value FROM metrics WHERE run_id = ? ORDER BY key').all(id) as Array<{ key: string; value: number }>;
+      const confusion = db.prepare('SELECT * FROM confusions WHERE run_id = ?').get(id);
+      done.set(id, JSON.stringify({ run, epochRows, metrics, confusion }));
+      results.set(
+        id,
+        JSON.stringify({
+          epochs: epochRows.map(({ seconds: _, ...e }) => e),
+          metrics: metrics.filter((m) => !timingMetrics.has(m.key)),
+          confusion,
+        }),
+      );
+    }
+    return { done, results, statuses: runs.map((r) => r['status'] as string) };
+  } finally {
+    db.close();
+  }
+}
+
+function sweepSync(ex: { dir: string; spec: string; db: string; cacheDir: string }, fault?: string, flags: string[] = []) {
+  return spawnSync(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir, ...flags], {
+    cwd: ex.dir,
+    encoding: 'utf8',
+    env: { ...process.env, TLAB_BACKEND: 'wasm', ...(fault ? { TLAB_FAULT: fault } : {}) },
+  });
+}
+
+/** Starts a sweep and SIGKILLs it after `ms`, wherever it is. */
+function sweepKilledAfter(ex: { dir: string; spec: string; db: string; cacheDir: string }, ms: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], {
+      cwd: ex.dir,
+      env: { ...process.env, TLAB_BACKEND: 'wasm' },
+      stdio: 'ignore',
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal);
+    });
+  });
+}
+
+describe('crash safety under kill -9', () => {
+  it('loses and duplicates nothing across 20+ kills, and ends with the numbers of an uninterrupted run', async () => {
+    const reference = await tinyExperiment(crashSpec);
+    expect(sweepSync(reference).status).toBe(0);
+    const expected = snapshot(reference.db).results;
+    expect(expected.size).toBe(3);
+
+    const random = createRandom(20261128);
+    let kills = 0;
+    let cycles = 0;
+    while (kills < 20) {
+      cycles += 1;
+      const ex = await tinyExperiment(crashSpec);
+      let previous: Snapshot | undefined;
+      for (let resumes = 0; resumes < 40; resumes++) {
+        // Alternate crash points (deterministic places) with kills at random moments.
+        const signal =
+          resumes % 2 === 0
+            ? sweepSync(ex, `${faultPoints[random.int(faultPoints.length)]}:${1 + random.int(4)}`).signal
+            : await sweepKilledAfter(ex, 300 + random.int(2500));
+        if (signal === 'SIGKILL') kills += 1;
+        if (!existsSync(ex.db)) continue;
+        const now = snapshot(ex.db);
+        // Completed runs are byte-for-byte what they were: no resume ever touches a done run.
+        for (const [id, stored] of previous?.done ?? []) expect(now.done.get(id)).toBe(stored);
+        previous = now;
+        if (now.statuses.length === 3 && now.statuses.every((s) => s === 'done')) break;
+      }
+      expect(previous?.statuses).toEqual(['done', 'done', 'done']);
+      expect(previous!.results).toEqual(expected);
+    }
+    expect(kills).toBeGreaterThanOrEqual(20);
+    expect(cycles).toBeGreaterThanOrEqual(1);
+  }, 600_000);
+
+  it('splits a 12-variant sweep between 3 concurrent processes, one killed, training each variant once', async () => {
+    const ex = await tinyExperiment(crashSpec.replace('values: [0.0, 0.3, 0.6]', 'values: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]'));
+    // Create and migrate the DB first so the three start on equal terms.
+    expect(sweepSync(ex, undefined, ['--dry-run']).status).toBe(0);
+    const outputs: string[] = [];
+    const runner = (killAfterMs?: number) =>
+      new Promise<string | null>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], {
+          cwd: ex.dir,
+          env: { ...process.env, TLAB_BACKEND: 'wasm' },
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        child.on('exit', (code, signal) => {
+          clearTimeout(timer);
+          outputs.push(output);
+          resolve(signal ?? String(code));
+        });
+      });
+    const ends = await Promise.all([runner(), runner(), runner(4000)]);
+    expect(ends.slice(0, 2), outputs.join('\n-----\n')).toEqual(['0', '0']);
+    expect(outputs.join('\n')).not.toMatch(/SQLITE_BUSY|database is locked/);
+
+    const final = snapshot(ex.db);
+    expect(final.statuses).toEqual(new Array(12).fill('done'));
+    const db = new Database(ex.db, { readonly: true });
+    const attempts = db.prepare('SELECT attempts FROM runs').pluck().all() as number[];
+    db.close();
+    // Only a run the killed process held is trained a second time; no run is trained twice at once.
+    expect(attempts.filter((a) => a > 1).length).toBeLessThanOrEqual(1);
+    expect(attempts.every((a) => a <= 2)).toBe(true);
+  }, 600_000);
+});

@@ -1,0 +1,43 @@
+import { toCsv } from '../csv.ts';
+import type { Leaderboard } from './leaderboard.ts';
+
+/** The leaderboard as a spreadsheet: swept values as they are, metrics unformatted. */
+export function leaderboardCsv(board: Leaderboard): string {
+  const params = board.columns.filter((c) => c.kind === 'param').map((c) => c.label);
+  const metricName = board.metric.name;
+  const bestColumns = board.metric.bestKey === null ? [] : [`best_${metricName}`];
+  if (board.grouped) {
+    const header = ['index', 'run_ids', 'seeds', ...params, 'n', 'runs', 'status', `final_${metricName}`, `final_${metricName}_std`];
+    return toCsv([
+      [...header, ...bestColumns.flatMap((c) => [c, `${c}_std`]), 'epochs', 'wall_seconds'],
+      ...board.rows.map((row) => [
+        row.index,
+        row.members.map((m) => m.id).join(' '),
+        row.members.map((m) => m.seed).join(' '),
+        ...params.map((key) => row.params[key]),
+        row.n,
+        row.members.length,
+        row.status,
+        row.final.mean,
+        row.final.std,
+        ...(bestColumns.length > 0 ? [row.best.mean, row.best.std] : []),
+        row.epochs,
+        row.wallSeconds,
+      ]),
+    ]);
+  }
+  return toCsv([
+    ['index', 'run_id', ...params, 'seed', 'status', `final_${metricName}`, ...bestColumns, 'epochs', 'wall_seconds'],
+    ...board.rows.map((row) => [
+      row.index,
+      row.id,
+      ...params.map((key) => row.params[key]),
+      row.seed,
+      row.status,
+      row.final.mean,
+      ...(bestColumns.length > 0 ? [row.best.mean] : []),
+      row.epochs,
+      row.wallSeconds,
+    ]),
+  ]);
+}

@@ -1,0 +1,209 @@
+import {
+  filterOperators,
+  runStatuses,
+  type FilterOperator,
+  type LeaderboardColumn,
+  type LeaderboardFilter,
+  type LeaderboardRow,
+  type ResultsReader,
+} from '@tlab/core';
+import type { ExperimentContext } from '../experiment-context.ts';
+import type { ExperimentMetric } from '../experiment-metric.ts';
+import { badRequest } from '../http-error.ts';
+
+export interface ColumnInfo {
+  readonly id: LeaderboardColumn;
+  readonly label: string;
+  /** number: compared as numbers; text: = and != only; param: a swept value of any JSON type. */
+  readonly kind: 'number' | 'text' | 'param';
+}
+
+export interface LeaderboardRequest {
+  readonly grouped: boolean;
+  readonly sort: LeaderboardColumn;
+  readonly descending: boolean;
+  readonly page: number;
+  readonly perPage: number;
+  /** With the text they were parsed from, to refill the filter inputs. */
+  readonly filters: ReadonlyArray<LeaderboardFilter & { readonly text: string }>;
+}
+
+export interface Leaderboard {
+  readonly experiment: { readonly id: number; readonly name: string };
+  readonly metric: ExperimentMetric;
+  readonly grouped: boolean;
+  readonly columns: readonly ColumnInfo[];
+  readonly sort: { readonly column: LeaderboardColumn; readonly direction: 'asc' | 'desc' };
+  readonly filters: ReadonlyArray<{ readonly column: LeaderboardColumn; readonly operator: FilterOperator; readonly value: LeaderboardFilter['value'] }>;
+  readonly page: number;
+  readonly perPage: number;
+  readonly total: number;
+  readonly pageCount: number;
+  readonly rows: readonly LeaderboardRow[];
+}
+
+export const defaultPerPage = 50;
+export const maxPerPage = 500;
+const maxPage = 1_000_000;
+const filterPrefix = 'f.';
+const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const filterPattern = new RegExp(`^(${[...filterOperators].sort((a, b) => b.length - a.length).join('|')})?\\s*(.*)$`, 's');
+
+export function leaderboardColumns(context: ExperimentContext, grouped: boolean): ColumnInfo[] {
+  const { metric } = context;
+  const number = (id: LeaderboardColumn, label: string): ColumnInfo => ({ id, label, kind: 'number' });
+  return [
+    number('index', '#'),
+    ...(grouped ? [] : [{ id: 'id', label: 'run', kind: 'text' } as const]),
+    ...context.factors.map((key): ColumnInfo => ({ id: `param:${key}`, label: key, kind: 'param' })),
+    grouped ? number('n', 'seeds') : number('seed', 'seed'),
+    { id: 'status', label: 'status', kind: 'text' },
+    number('final', `final ${metric.name}`),
+    ...(metric.bestKey === null ? [] : [number('best', `best ${metric.name}`)]),
+    number('epochs', 'epochs'),
+    number('wall', 'wall time'),
+  ];
+}
+
+/** Reads the query string of a leaderboard request; anything malformed is a 400 naming the parameter. */
+export function parseLeaderboardRequest(context: ExperimentContext, query: Readonly<Record<string, string>>): LeaderboardRequest {
+  const grouped = parseGroup(query['group'], context.seedsSwept);
+  const columns = leaderboardColumns(context, grouped);
+  const byId = new Map(columns.map((column) => [column.id as string, column]));
+  const known = (): string => columns.map((c) => c.id).join(', ');
+
+  const sortText = query['sort'] ?? defaultSort(context);
+  const sortColumn = byId.get(sortText);
+  if (sortColumn === undefined) throw badRequest(`sort: unknown column "${sortText}"; expected one of ${known()}`);
+  const dirText = query['dir'] ?? (sortText === defaultSort(context) && context.metric.goal === 'maximize' ? 'desc' : 'asc');
+  if (dirText !== 'asc' && dirText !== 'desc') throw badRequest(`dir: expected asc or desc, got "${dirText}"`);
+
+  const filters = Object.entries(query)
+    .filter(([name, text]) => name.startsWith(filterPrefix) && text.trim() !== '')
+    .map(([name, text]) => {
+      const column = byId.get(name.slice(filterPrefix.length));
+      if (column === undefined) throw badRequest(`${name}: unknown column "${name.slice(filterPrefix.length)}"; expected one of ${known()}`);
+      return { ...parseFilter(column, text, name), text };
+    });
+
+  return {
+    grouped,
+    sort: sortColumn.id,
+    descending: dirText === 'desc',
+    page: parsePositiveInt('page', query['page'], 1, maxPage),
+    perPage: parsePositiveInt('per', query['per'], defaultPerPage, maxPerPage),
+    filters,
+  };
+}
+
+/** One page of the leaderboard, or every row when `all` (the CSV export). */
+export function loadLeaderboard(reader: ResultsReader, context: ExperimentContext, request: LeaderboardRequest, all = false): Leaderboard {
+  const { metric, record } = context;
+  const result = reader.leaderboard({
+    experimentId: record.id,
+    finalKey: metric.finalKey,
+    bestKey: metric.bestKey,
+    groupSeeds: request.grouped,
+    sort: request.sort,
+    descending: request.descending,
+    filters: request.filters,
+    limit: all ? null : request.perPage,
+    offset: all ? 0 : (request.page - 1) * request.perPage,
+  });
+  return {
+    experiment: { id: record.id, name: record.name },
+    metric,
+    grouped: request.grouped,
+    columns: leaderboardColumns(context, request.grouped),
+    sort: { column: request.sort, direction: request.descending ? 'desc' : 'asc' },
+    filters: request.filters.map(({ column, operator, value }) => ({ column, operator, value })),
+    page: all ? 1 : request.page,
+    perPage: all ? result.total : request.perPage,
+    total: result.total,
+    pageCount: all ? 1 : Math.max(1, Math.ceil(result.total / request.perPage)),
+    rows: result.rows,
+  };
+}
+
+/**
+ * The query string for the same view with some settings changed; defaults are left out so links
+ * stay short. Changing the sort or the filters goes back to the first page.
+ */
+export function leaderboardSearch(request: LeaderboardRequest, context: ExperimentContext, changes: Partial<LeaderboardRequest>): string {
+  const next = { ...request, ...changes };
+  const params = new URLSearchParams();
+  if (next.grouped !== context.seedsSwept) params.set('group', next.grouped ? 'seed' : 'none');
+  params.set('sort', next.sort);
+  params.set('dir', next.descending ? 'desc' : 'asc');
+  for (const filter of next.filters) params.set(`${filterPrefix}${filter.column}`, filter.text);
+  if (next.perPage !== defaultPerPage) params.set('per', String(next.perPage));
+  if (next.page > 1) params.set('page', String(next.page));
+  return `?${params.toString()}`;
+}
+
+/** The same view with seeds grouped or not, keeping the sort and filters that still name a column. */
+export function regroup(request: LeaderboardRequest, context: ExperimentContext, grouped: boolean): Partial<LeaderboardRequest> {
+  const valid = new Set<string>(leaderboardColumns(context, grouped).map((c) => c.id));
+  const keepSort = valid.has(request.sort);
+  return {
+    grouped,
+    sort: keepSort ? request.sort : defaultSort(context),
+    descending: keepSort ? request.descending : context.metric.goal === 'maximize',
+    filters: request.filters.filter((f) => valid.has(f.column)),
+    page: 1,
+  };
+}
+
+export function filterInputName(column: LeaderboardColumn): string {
+  return `${filterPrefix}${column}`;
+}
+
+/** Best first: the metric the experiment is scored by, in the direction of its goal. */
+function defaultSort(context: ExperimentContext): LeaderboardColumn {
+  return context.metric.bestKey === null ? 'final' : 'best';
+}
+
+function parseGroup(text: string | undefined, seedsSwept: boolean): boolean {
+  if (text === undefined) return seedsSwept;
+  if (text === 'seed') return true;
+  if (text === 'none') return false;
+  throw badRequest(`group: expected seed or none, got "${text}"`);
+}
+
+function parsePositiveInt(name: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value <= max)) throw badRequest(`${name}: expected a whole number from 1 to ${max}, got "${text}"`);
+  return value;
+}
+
+/**
+ * `[operator] value`, e.g. `>0.9`, `!=none`, `mixed5`. A parameter's value is read as JSON where it
+ * can be (0.5, true, null) and as a string otherwise, so `none` needs no quotes.
+ */
+function parseFilter(column: ColumnInfo, text: string, name: string): LeaderboardFilter {
+  const [, operatorText, valueText = ''] = filterPattern.exec(text.trim()) ?? [];
+  const operator = (operatorText ?? '=') as FilterOperator;
+  const raw = valueText.trim();
+  const fail = (expected: string): never => {
+    throw badRequest(`${name}: expected ${expected}, got "${text}"`);
+  };
+  if (raw === '') fail('a value after the operator');
+  const ordering = operator !== '=' && operator !== '!=';
+  const value = readValue(column, raw);
+  if (column.kind === 'number' && typeof value !== 'number' && !(value === null && !ordering)) fail('a number, optionally after =, !=, <, <=, > or >=');
+  if (column.kind === 'text') {
+    if (ordering) fail('a value after = or !=');
+    if (column.id === 'status' && ![...runStatuses, 'mixed'].includes(raw)) fail(`a status: ${[...runStatuses, 'mixed'].join(', ')}`);
+  }
+  if (column.kind === 'param' && ordering && typeof value !== 'number') fail('a number after <, <=, > or >=');
+  return { column: column.id, operator, value };
+}
+
+function readValue(column: ColumnInfo, raw: string): LeaderboardFilter['value'] {
+  if (column.kind === 'text') return raw;
+  if (numberPattern.test(raw)) return Number(raw);
+  if (raw === 'null') return null;
+  if (column.kind === 'param' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}

@@ -1,0 +1,33 @@
+import type { LevelStats } from '@tlab/core';
+
+export interface Pooled {
+  readonly runs: number;
+  readonly failed: number;
+  readonly n: number;
+  readonly mean: number | null;
+  /** Sample standard deviation; null below two values. */
+  readonly std: number | null;
+}
+
+/** Mean and spread of the metric over the runs of several levels together (one level, or a bin). */
+export function pool(stats: readonly LevelStats[]): Pooled {
+  let runs = 0;
+  let failed = 0;
+  let n = 0;
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (const s of stats) {
+    runs += s.runs;
+    failed += s.failed;
+    n += s.n;
+    sum += s.sum;
+    sumOfSquares += s.sumOfSquares;
+  }
+  return {
+    runs,
+    failed,
+    n,
+    mean: n === 0 ? null : sum / n,
+    std: n < 2 ? null : Math.sqrt(Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1))),
+  };
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type AppHarness } from '../../test/app-harness.ts';
+import { hostileCutoff } from '../../test/sample-results.ts';
+
+let h: AppHarness;
+beforeAll(() => {
+  h = createHarness();
+});
+afterAll(() => h.close());
+
+describe('ablation page (/experiments/:id/ablation)', () => {
+  it('shows each factor with its base level marked and signed deltas, coloured by whether they help', async () => {
+    const { status, body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
+    expect(status).toBe(200);
+    const cutoff = /<section class="factor" id="factor-backbone.cutoff" data-factor="backbone.cutoff">(.*?)<\/section>/s.exec(body)![1]!;
+    expect(cutoff).toContain('base <strong>block2</strong>');
+    expect(cutoff).toContain('spread <strong>0.1200</strong>');
+    expect(cutoff).toMatch(/<td>block1<\/td>\s*<td class="number metric">0\.6900 <span class="muted">± 0\.0460<\/span><\/td>\s*<td class="number" title="[^"]*">6\/6<\/td>\s*<td class="number delta worse">−0\.1200<\/td>/);
+    expect(cutoff).toContain('<tr class="base">');
+    expect(cutoff).toContain('<span class="status status-failed">1 failed</span>');
+  });
+
+  it('ranks the factors by how far each moves the metric', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
+    const summary = /<table class="summary">(.*?)<\/table>/s.exec(body)![1]!;
+    const factors = [...summary.matchAll(/href="#factor-([^"]+)"/g)].map((m) => m[1]);
+    expect(factors).toEqual(['head.dropout', 'backbone.cutoff']);
+    expect(summary).toMatch(/<code>head.dropout<\/code><\/a><\/td>\s*<td>0.2<\/td>\s*<td>0.2<\/td>\s*<td class="number delta"><\/td>\s*<td class="number">0.1367<\/td>/);
+  });
+
+  it('draws the two-factor heatmap with a mean, spread and count per cell, and a form to pick the factors', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation?x=head.dropout&y=backbone.cutoff`);
+    expect(body).toContain('<h2>backbone.cutoff × head.dropout</h2>');
+    expect(body).toContain('<option value="head.dropout" selected>head.dropout</option>');
+    expect(body).toMatch(/<div class="heat-mean">0\.8500<\/div>\s*<div class="heat-detail">n=1<\/div>/);
+    expect(body).toContain('<td class="empty-cell">2 runs, no value</td>');
+  });
+
+  it('escapes hostile levels', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.hostileExperimentId}/ablation`);
+    expect(body).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(body).not.toContain(hostileCutoff);
+  });
+
+  it('answers a bad factor with a 400 page', async () => {
+    const response = await h.get(`/experiments/${h.sample.experimentId}/ablation?x=%3Cscript%3E`);
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('x: &quot;&lt;script&gt;&quot; is not a swept factor');
+  });
+});

@@ -1,0 +1,156 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { LeaderboardColumn, LeaderboardRow } from '@tlab/core';
+import type { AppDeps } from '../app-deps.ts';
+import type { ExperimentContext } from '../experiment-context.ts';
+import {
+  filterInputName,
+  leaderboardSearch,
+  loadLeaderboard,
+  parseLeaderboardRequest,
+  regroup,
+  type ColumnInfo,
+  type Leaderboard,
+  type LeaderboardRequest,
+} from '../models/leaderboard.ts';
+import { compareHref, maxCompared } from '../models/compare.ts';
+import { formatValue } from '../models/json-values.ts';
+import { experimentCrumbs, experimentHeader } from '../views/experiment-header.ts';
+import { formatCount, formatDuration, formatSummary } from '../views/format.ts';
+import type { Html } from '../views/html.ts';
+import { page } from '../views/layout.ts';
+import { statusBadge } from '../views/status.ts';
+
+export function leaderboardPage({ reader, experiments }: AppDeps): Hono {
+  return new Hono().get('/experiments/:id', (c) => {
+    const context = experiments.load(c.req.param('id'));
+    const request = parseLeaderboardRequest(context, c.req.query());
+    const board = loadLeaderboard(reader, context, request);
+    return c.html(
+      page({
+        title: `${context.record.name} leaderboard`,
+        crumbs: experimentCrumbs(context, 'leaderboard'),
+        body: html`${experimentHeader(context, 'leaderboard')}${leaderboardBody(context, request, board)}`,
+      }),
+    );
+  });
+}
+
+function leaderboardBody(context: ExperimentContext, request: LeaderboardRequest, board: Leaderboard): Html {
+  const search = (changes: Partial<LeaderboardRequest>): string => leaderboardSearch(request, context, changes);
+  const apiBase = `/api/experiments/${context.record.id}/leaderboard`;
+  const unit = board.grouped ? 'settings' : 'runs';
+  return html`<div class="toolbar">
+      <span><strong>${board.total}</strong> ${unit}${request.filters.length > 0 ? ' match the filters' : ''}</span>
+      <span class="toggle">
+        ${board.grouped
+          ? html`one row per seed group (mean ± std) · <a href="${search(regroup(request, context, false))}">one row per run</a>`
+          : html`one row per run · <a href="${search(regroup(request, context, true))}">group seeds</a>`}
+      </span>
+      <span class="spacer"></span>
+      <a href="${apiBase}.csv${search({ page: 1 })}">CSV</a>
+      <a href="${apiBase}${search({})}">JSON</a>
+      <button type="submit" form="compare">Compare selected (2–${maxCompared})</button>
+    </div>
+    <form id="filters" method="get" action="/experiments/${context.record.id}">
+      ${board.grouped === context.seedsSwept ? '' : html`<input type="hidden" name="group" value="${board.grouped ? 'seed' : 'none'}" />`}
+      <input type="hidden" name="sort" value="${request.sort}" />
+      <input type="hidden" name="dir" value="${request.descending ? 'desc' : 'asc'}" />
+      <input type="hidden" name="per" value="${request.perPage}" />
+    </form>
+    <form id="compare" method="get" action="/compare"></form>
+    <div class="table-wrap">
+      <table class="leaderboard" data-total="${board.total}">
+        <thead>
+          <tr>
+            <th class="select"></th>
+            ${board.columns.map((column) => headerCell(column, request, context, search))}
+          </tr>
+          <tr class="filter-row">
+            <th class="select"><button type="submit" form="filters" title="apply the filters">Filter</button></th>
+            ${board.columns.map((column) => filterCell(column, request))}
+          </tr>
+        </thead>
+        <tbody>
+          ${board.rows.length === 0
+            ? html`<tr><td class="empty" colspan="${board.columns.length + 1}">${emptyMessage(request, board)}</td></tr>`
+            : board.rows.map((row) => leaderboardRow(row, board))}
+        </tbody>
+      </table>
+    </div>
+    ${pager(board, search)}
+    <p class="hint muted">Filters: a value (<code>none</code>, <code>0.5</code>) or an operator and a value (<code>&gt;0.9</code>, <code>!=failed</code>, <code>&lt;=10</code>); <code>null</code> matches missing values. Sorting, filtering and paging run in the database.</p>`;
+}
+
+function headerCell(column: ColumnInfo, request: LeaderboardRequest, context: ExperimentContext, search: (changes: Partial<LeaderboardRequest>) => string): Html {
+  const current = request.sort === column.id;
+  const descending = current ? !request.descending : firstDirectionIsDescending(column.id, context);
+  const arrow = current ? (request.descending ? ' ▼' : ' ▲') : '';
+  return html`<th class="${column.kind}${current ? ' sorted' : ''}" data-column="${column.id}"${current ? html` aria-sort="${request.descending ? 'descending' : 'ascending'}"` : ''}>
+    <a href="${search({ sort: column.id, descending, page: 1 })}">${column.label}${arrow}</a>
+  </th>`;
+}
+
+/** A metric column sorts best-first on the first click; everything else ascending. */
+function firstDirectionIsDescending(column: LeaderboardColumn, context: ExperimentContext): boolean {
+  return (column === 'final' || column === 'best') && context.metric.goal === 'maximize';
+}
+
+function filterCell(column: ColumnInfo, request: LeaderboardRequest): Html {
+  const active = request.filters.find((f) => f.column === column.id);
+  const placeholder = column.kind === 'number' ? '>0.9' : column.id === 'status' ? 'done' : column.id === 'id' ? 'run id' : 'value';
+  return html`<th class="${column.kind}"><input form="filters" name="${filterInputName(column.id)}" value="${active?.text ?? ''}" placeholder="${placeholder}" aria-label="filter ${column.label}" /></th>`;
+}
+
+function leaderboardRow(row: LeaderboardRow, board: Leaderboard): Html {
+  const ids = row.members.map((m) => m.id);
+  return html`<tr data-run="${ids.join(',')}">
+    <td class="select"><input type="checkbox" form="compare" name="run" value="${ids.join(',')}" aria-label="select for comparison" /></td>
+    ${board.columns.map((column) => bodyCell(column, row))}
+  </tr>`;
+}
+
+function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
+  const id = column.id;
+  if (id.startsWith('param:')) return html`<td class="param">${formatValue(row.params[id.slice('param:'.length)])}</td>`;
+  switch (id) {
+    case 'index':
+      return html`<td class="number">${row.index}</td>`;
+    case 'id':
+      return html`<td class="text"><a href="/runs/${row.id}"><code>${row.id}</code></a></td>`;
+    case 'seed':
+      return html`<td class="number">${row.seed ?? ''}</td>`;
+    case 'n':
+      return html`<td class="number seeds" title="done runs of this setting / all its runs">${row.n}/${row.members.length}
+        <span class="seed-links">${row.members.map((m) => html`<a href="/runs/${m.id}" title="run ${m.id} (${m.status})">s${m.seed}</a>`)}</span>
+        ${row.members.length >= 2 && row.members.length <= maxCompared ? html`<a class="compare-seeds" href="${compareHref(row.members.map((m) => m.id))}">compare</a>` : ''}
+      </td>`;
+    case 'status':
+      return html`<td class="text">${statusBadge(row.status)}</td>`;
+    case 'final':
+      return html`<td class="number metric">${formatSummary(row.final)}</td>`;
+    case 'best':
+      return html`<td class="number metric">${formatSummary(row.best)}</td>`;
+    case 'epochs':
+      return html`<td class="number">${formatCount(row.epochs)}</td>`;
+    case 'wall':
+      return html`<td class="number">${formatDuration(row.wallSeconds)}</td>`;
+  }
+  return html`<td></td>`;
+}
+
+function emptyMessage(request: LeaderboardRequest, board: Leaderboard): string {
+  if (board.total > 0) return `Page ${board.page} is past the last page (${board.pageCount}).`;
+  return request.filters.length > 0 ? 'No row matches these filters.' : 'No runs yet.';
+}
+
+function pager(board: Leaderboard, search: (changes: Partial<LeaderboardRequest>) => string): Html {
+  if (board.total === 0) return html``;
+  const first = (board.page - 1) * board.perPage + 1;
+  const last = Math.min(board.total, board.page * board.perPage);
+  return html`<nav class="pager">
+    ${board.page > 1 ? html`<a href="${search({ page: board.page - 1 })}" rel="prev">‹ previous</a>` : html`<span class="muted">‹ previous</span>`}
+    <span>${first <= board.total ? `rows ${first}–${last} of ${board.total}` : `${board.total} rows`} · page ${board.page} of ${board.pageCount}</span>
+    ${board.page < board.pageCount ? html`<a href="${search({ page: board.page + 1 })}" rel="next">next ›</a>` : html`<span class="muted">next ›</span>`}
+  </nav>`;
+}

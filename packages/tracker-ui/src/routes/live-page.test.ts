@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type AppHarness } from '../../test/app-harness.ts';
+import { hostileName } from '../../test/sample-results.ts';
+
+let h: AppHarness;
+beforeAll(() => {
+  h = createHarness();
+});
+afterAll(() => h.close());
+
+describe('live page (/experiments/:id/live)', () => {
+  it('shows progress and the running run with its curve, and polls the live JSON from the current version', async () => {
+    const { status, body } = await h.get(`/experiments/${h.sample.experimentId}/live`);
+    expect(status).toBe(200);
+    const version = h.reader.progress(h.sample.experimentId, 'best_val_accuracy', 10).version;
+    expect(body).toContain(`data-live="/api/experiments/${h.sample.experimentId}/live" data-live-version="${version}"`);
+    expect(body).toContain('<strong>10</strong> of 12 runs finished');
+    expect(body).toContain(`<div class="running-run" data-run="${h.sample.runningId}">`);
+    expect(body).toContain('epoch <span class="epochs-done">2</span> of 3');
+    expect(body).toContain('id="live-chart-0-option"');
+  });
+
+  it('renders the state after new epochs on the next request', async () => {
+    h.sample.writer.recordEpoch(h.sample.runningId, { epoch: 3, loss: 0.3, accuracy: 0.9, valLoss: 0.4, valAccuracy: 0.6, seconds: 1 });
+    const { body } = await h.get(`/experiments/${h.sample.experimentId}/live`);
+    expect(body).toContain('epoch <span class="epochs-done">3</span> of 3');
+  });
+
+  it('escapes the experiment name', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.hostileExperimentId}/live`);
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(body).not.toContain(hostileName);
+    expect(body).toContain('No run is training right now.');
+  });
+});

@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { AppDeps } from '../app-deps.ts';
+import { loadLive, type LiveSweep } from '../models/live.ts';
+import { chart } from '../views/chart.ts';
+import { curveOption } from '../views/curve-option.ts';
+import { epochSeries } from '../views/epoch-charts.ts';
+import { experimentCrumbs, experimentHeader } from '../views/experiment-header.ts';
+import { formatNumber, formatTime } from '../views/format.ts';
+import type { Html } from '../views/html.ts';
+import { page } from '../views/layout.ts';
+import { paramChips } from '../views/param-chips.ts';
+import { statusBadge, statusCounts } from '../views/status.ts';
+
+export function livePage({ reader, experiments }: AppDeps): Hono {
+  return new Hono().get('/experiments/:id/live', (c) => {
+    const context = experiments.load(c.req.param('id'));
+    const live = loadLive(reader, context);
+    return c.html(
+      page({
+        title: `${context.record.name} live`,
+        crumbs: experimentCrumbs(context, 'live'),
+        charts: true,
+        live: { url: `/api/experiments/${context.record.id}/live`, version: live.version },
+        body: html`${experimentHeader(context, 'live')}${liveBody(live)}`,
+      }),
+    );
+  });
+}
+
+function liveBody(live: LiveSweep): Html {
+  return html`<section class="progress">
+      <div class="progress-bar" title="finished runs and the epochs of running ones"><span style="width: ${(100 * live.progress).toFixed(1)}%"></span></div>
+      <p><strong>${live.finished}</strong> of ${live.total} runs finished · ${statusCounts(live.statusCounts)}</p>
+      <p class="muted">This page redraws itself when an epoch lands or a run starts or ends.</p>
+    </section>
+    <section>
+      <h2>Running</h2>
+      ${live.running.length === 0
+        ? html`<p class="muted">No run is training right now.</p>`
+        : live.running.map((run, i) => {
+            const { accuracy } = epochSeries([{ name: run.id, epochs: run.epochs }]);
+            return html`<div class="running-run" data-run="${run.id}">
+              <h3><a href="/runs/${run.id}"><code>${run.id}</code></a> · epoch <span class="epochs-done">${run.epochsDone}</span> of ${run.epochsPlanned}</h3>
+              <p>${paramChips(run.params)}</p>
+              ${run.epochs.length === 0 ? html`<p class="muted">waiting for the first epoch…</p>` : chart(`live-chart-${i}`, curveOption('accuracy per epoch', 'accuracy', accuracy), { height: 260 })}
+            </div>`;
+          })}
+    </section>
+    <section>
+      <h2>Latest finished</h2>
+      ${live.recent.length === 0
+        ? html`<p class="muted">No run has finished yet.</p>`
+        : html`<table class="recent">
+            <thead><tr><th>run</th><th>swept values</th><th>status</th><th>${live.metric.key}</th><th>finished</th></tr></thead>
+            <tbody>
+              ${live.recent.map(
+                (run) => html`<tr>
+                  <td><a href="/runs/${run.id}"><code>${run.id}</code></a></td>
+                  <td>${paramChips(run.params)}</td>
+                  <td>${statusBadge(run.status)}</td>
+                  <td class="number metric">${formatNumber(run.value)}</td>
+                  <td>${formatTime(run.finishedAt)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`}
+    </section>`;
+}

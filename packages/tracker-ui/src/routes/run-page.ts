@@ -1,0 +1,104 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { AppDeps } from '../app-deps.ts';
+import { loadRunDetail, type RunDetail } from '../models/run-detail.ts';
+import { chart } from '../views/chart.ts';
+import { configTable } from '../views/config-table.ts';
+import { confusionMatrix } from '../views/confusion-matrix.ts';
+import { curveOption } from '../views/curve-option.ts';
+import { epochSeries } from '../views/epoch-charts.ts';
+import { experimentPath } from '../views/experiment-header.ts';
+import { formatDuration, formatNumber, formatTime } from '../views/format.ts';
+import type { Html } from '../views/html.ts';
+import { page } from '../views/layout.ts';
+import { paramChips } from '../views/param-chips.ts';
+import { statusBadge } from '../views/status.ts';
+
+export function runPage({ reader, experiments }: AppDeps): Hono {
+  return new Hono().get('/runs/:id', (c) => {
+    const detail = loadRunDetail(reader, experiments, c.req.param('id'));
+    return c.html(
+      page({
+        title: `run ${detail.run.id}`,
+        crumbs: [{ label: detail.experiment.name, href: experimentPath(detail.experiment.id) }, { label: `run ${detail.run.id}` }],
+        charts: true,
+        ...(detail.live ? { live: { url: `/api/runs/${encodeURIComponent(detail.run.id)}`, version: detail.version } } : {}),
+        body: runBody(detail),
+      }),
+    );
+  });
+}
+
+function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
+  const { accuracy, loss } = epochSeries([{ name: run.id, epochs }]);
+  const env = run.environment;
+  return html`<section class="run-head">
+      <h1>Run <code>${run.id}</code> ${statusBadge(run.status)}</h1>
+      <p class="params">
+        ${paramChips(run.params)}
+      </p>
+    </section>
+    ${run.error === null ? '' : html`<section><h2>Error</h2><pre class="error">${run.error}</pre></section>`}
+    <section class="cards">
+      ${metric.bestKey === null ? '' : card(`best ${metric.name}`, formatNumber(metrics[metric.bestKey]))}
+      ${card(`final ${metric.name}`, formatNumber(metrics[metric.finalKey]))}
+      ${card('best epoch (val_accuracy)', metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
+      ${card('epochs', `${epochs.length} of ${run.config.train.epochs}`)}
+      ${card('wall time', formatDuration(metrics['wall_seconds']))}
+    </section>
+    <section>
+      <h2>Training vs validation</h2>
+      ${epochs.length === 0
+        ? html`<p class="muted">No epoch has finished yet.</p>`
+        : html`<div class="chart-grid">
+            ${chart('accuracy-chart', curveOption('accuracy per epoch', 'accuracy', accuracy))}
+            ${chart('loss-chart', curveOption('loss per epoch', 'loss', loss))}
+          </div>`}
+    </section>
+    ${confusion === null
+      ? ''
+      : html`<section><h2>Confusion matrix (validation)</h2>${confusionMatrix(confusion)}</section>`}
+    <div class="columns">
+      <section>
+        <h2>Resolved config</h2>
+        ${configTable(run.config, Object.keys(run.params))}
+      </section>
+      <section>
+        <h2>Environment</h2>
+        <table class="config">
+          <tbody>
+            ${row('seed', String(run.seed))}
+            ${row('status', html`${statusBadge(run.status)} (attempt ${run.attempts})`)}
+            ${row('created', formatTime(run.createdAt))}
+            ${row('started', formatTime(run.startedAt))}
+            ${row('finished', formatTime(run.finishedAt))}
+            ${env === null
+              ? row('environment', 'not started yet')
+              : html`${row('backend', `${env.backend} (${env.threads} threads)`)}
+                ${row('frozen backbone on', `${env.frozenEngine} (${env.frozenThreads} threads)`)}
+                ${row('host', `${env.host.hostname} · ${env.host.platform} · ${env.host.cpus} CPUs · node ${env.host.node}`)}
+                ${row('dataset fingerprint', html`<code class="hash">${env.datasetFingerprint}</code>`)}
+                ${row('weights hash', html`<code class="hash">${env.weightsHash}</code>`)}
+                ${row('skipped files', String(env.skippedFiles))}
+                ${Object.entries(env.versions).map(([name, version]) => row(name, version))}`}
+          </tbody>
+        </table>
+        <h2>Metrics</h2>
+        ${Object.keys(metrics).length === 0
+          ? html`<p class="muted">None: a run records its metrics when it finishes.</p>`
+          : html`<table class="config">
+              <tbody>
+                ${Object.entries(metrics).map(([key, value]) => row(key, Number.isInteger(value) ? String(value) : formatNumber(value)))}
+              </tbody>
+            </table>`}
+      </section>
+    </div>`;
+}
+
+function card(label: string, value: string): Html {
+  return html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div></div>`;
+}
+
+function row(label: string, value: string | Html): Html {
+  return html`<tr><th>${label}</th><td>${value}</td></tr>`;
+}

@@ -1,0 +1,37 @@
+/** Eight colours that stay apart for up to eight compared runs. */
+export const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'] as const;
+
+export interface CurveSeries {
+  readonly name: string;
+  /** [epoch, value]; NaN (a diverged epoch) leaves a gap. */
+  readonly points: ReadonlyArray<readonly [number, number]>;
+  readonly color: string;
+  /** Training curves are dashed, validation curves solid. */
+  readonly dashed?: boolean;
+}
+
+/**
+ * An echarts option for metric-per-epoch lines; plain JSON, so it travels inside the page. Without
+ * a legend the page must say which colour is which (the compare table does).
+ */
+export function curveOption(title: string, yName: string, series: readonly CurveSeries[], { legend = true } = {}): object {
+  return {
+    animation: false,
+    title: { text: title, left: 'center', textStyle: { fontSize: 13, fontWeight: 600 } },
+    tooltip: { trigger: 'axis' },
+    legend: { show: legend, bottom: 0 },
+    grid: { left: 56, right: 24, top: 40, bottom: legend ? 56 : 36 },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1, min: 'dataMin', max: 'dataMax' },
+    yAxis: { type: 'value', name: yName, scale: true },
+    series: series.map((s) => ({
+      type: 'line',
+      name: s.name,
+      // echarts reads '-' as "no value here"; JSON would turn NaN into null.
+      data: s.points.map(([epoch, value]) => [epoch, Number.isNaN(value) ? '-' : value]),
+      showSymbol: s.points.length <= 30,
+      symbolSize: 5,
+      color: s.color,
+      lineStyle: { width: 2, type: s.dashed === true ? 'dashed' : 'solid' },
+    })),
+  };
+}
