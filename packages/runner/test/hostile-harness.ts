@@ -119,7 +119,9 @@ export type DbSetup =
   | 'newer-schema' // the snapshot, as a tlab one schema version ahead would have left it
   | 'read-only-file'
   | 'read-only-folder' // absent, in a folder without write permission
-  | 'under-a-file'; // absent, its "folder" is a file
+  | 'under-a-file' // absent, its "folder" is a file
+  | 'a-folder' // the path is a folder
+  | 'truncated'; // the snapshot cut to its first 4 KiB, as a crash of a disk copy leaves it
 
 export function prepareDb(setup: DbSetup, caseDir: string, snapshot: Buffer): string {
   switch (setup) {
@@ -148,6 +150,16 @@ export function prepareDb(setup: DbSetup, caseDir: string, snapshot: Buffer): st
       fs.writeFileSync(path.join(caseDir, 'not-a-folder'), 'a file where the DB folder should be\n');
       return path.join(caseDir, 'not-a-folder', 'tlab.db');
     }
+    case 'a-folder': {
+      const folder = path.join(caseDir, 'tlab.db');
+      fs.mkdirSync(folder);
+      return folder;
+    }
+    case 'truncated': {
+      const file = path.join(caseDir, 'tlab.db');
+      fs.writeFileSync(file, snapshot.subarray(0, 4096));
+      return file;
+    }
   }
 }
 
@@ -169,7 +181,8 @@ function bumpSchemaVersion(file: string): void {
 export function dbState(file: string): { bytes: Buffer | null; walBytes: number; journal: boolean } {
   const size = (sidecar: string): number => (fs.existsSync(sidecar) ? fs.statSync(sidecar).size : 0);
   return {
-    bytes: fs.existsSync(file) ? fs.readFileSync(file) : null,
+    // A folder in the DB's place is compared by its entries: nothing may be created inside it.
+    bytes: !fs.existsSync(file) ? null : fs.statSync(file).isDirectory() ? Buffer.from(fs.readdirSync(file).join('\n')) : fs.readFileSync(file),
     // 32 bytes is a WAL header without frames.
     walBytes: Math.max(0, size(`${file}-wal`) - 32),
     journal: fs.existsSync(`${file}-journal`),
@@ -189,13 +202,24 @@ export interface InProcessResult {
   readonly error: unknown;
 }
 
+export interface CliOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** `ulimit -f` in 512-byte blocks: writes past it fail as on a full disk (Node ignores SIGXFSZ). */
+  readonly fileSizeLimitBlocks?: number;
+}
+
 /** `tlab sweep <argv>` as a child process, as a user runs it. */
-export function runCli(argv: readonly string[], cwd: string): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TLAB_BACKEND: 'wasm' };
+export function runCli(argv: readonly string[], cwd: string, options: CliOptions = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TLAB_BACKEND: 'wasm', ...options.env };
   // The cases pass --data-root explicitly; an inherited one must not decide for them.
   delete env['TLAB_DATA_ROOT'];
+  const command = [process.execPath, bin, 'sweep', ...argv];
+  const [file, args] =
+    options.fileSizeLimitBlocks === undefined
+      ? [command[0]!, command.slice(1)]
+      : ['/bin/sh', ['-c', `ulimit -f ${options.fileSizeLimitBlocks}; exec "$@"`, 'sh', ...command]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'sweep', ...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (data: Buffer) => out.push(data));

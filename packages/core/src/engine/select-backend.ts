@@ -33,12 +33,9 @@ let selected: EngineInfo | undefined;
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<EngineInfo> {
   if (selected) return selected;
-  const requested = options.requested ?? process.env['TLAB_BACKEND'];
+  const requested = requestedBackend(options.requested);
   const warn = options.warn ?? ((message: string) => console.warn(message));
-  if (requested !== undefined && requested !== '' && !isBackendName(requested)) {
-    throw new BackendUnavailableError(requested, 'unknown backend name');
-  }
-  const order: readonly BackendName[] = requested ? [requested as BackendName] : backendNames;
+  const order: readonly BackendName[] = requested ? [requested] : backendNames;
   const failures: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(name);
@@ -56,6 +53,13 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     failures.push(`${name}: ${failure}`);
   }
   throw new BackendUnavailableError('any', failures.join('; '));
+}
+
+/** The backend asked for (argument, else TLAB_BACKEND), checked by name so bad input fails before any work. */
+export function requestedBackend(requested = process.env['TLAB_BACKEND']): BackendName | undefined {
+  if (requested === undefined || requested === '') return undefined;
+  if (!isBackendName(requested)) throw new BackendUnavailableError(requested, 'unknown backend name');
+  return requested;
 }
 
 function isBackendName(name: string): name is BackendName {

@@ -41,9 +41,7 @@ export class FrozenEngineError extends TlabError {
  * know sends that backbone to tfjs with a message naming the layer.
  */
 export async function createFrozenExtractor(part: FrozenPart, options: FrozenExtractorOptions): Promise<FrozenExtractor> {
-  const requested = options.engine ?? process.env['TLAB_FROZEN_ENGINE'] ?? 'onnx';
-  if (!(frozenEngines as readonly string[]).includes(requested)) throw new FrozenEngineError(requested);
-  if (requested === 'onnx') {
+  if (requestedFrozenEngine(options.engine) === 'onnx') {
     try {
       return await onnxExtractor(part, options.cacheDir);
     } catch (error) {
@@ -52,6 +50,13 @@ export async function createFrozenExtractor(part: FrozenPart, options: FrozenExt
     }
   }
   return tfjsExtractor(part, options.tfjsThreads);
+}
+
+/** The frozen engine asked for (argument, else TLAB_FROZEN_ENGINE, else onnx), checked by name. */
+export function requestedFrozenEngine(requested = process.env['TLAB_FROZEN_ENGINE']): FrozenEngine {
+  const engine = requested === undefined || requested === '' ? 'onnx' : requested;
+  if (!(frozenEngines as readonly string[]).includes(engine)) throw new FrozenEngineError(engine);
+  return engine as FrozenEngine;
 }
 
 async function onnxExtractor(part: FrozenPart, cacheDir: string): Promise<FrozenExtractor> {

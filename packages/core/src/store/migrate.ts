@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { latestSchemaVersion, migrations } from './migrations.ts';
 import { faultPoint } from '../faults/fault-point.ts';
-import { DbNewerSchemaError, DbNotSqliteError } from './store-errors.ts';
+import { DbNewerSchemaError } from './store-errors.ts';
+import { storeFailure } from './store-failure.ts';
 
 /**
  * The first statement that reads the file, so it is where a non-SQLite file shows itself. Reading
@@ -11,8 +12,7 @@ export function readSchemaVersion(db: Database.Database, file: string): number {
   try {
     return db.pragma('user_version', { simple: true }) as number;
   } catch (error) {
-    if (error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB') throw new DbNotSqliteError(file, { cause: error });
-    throw error;
+    throw storeFailure(error, file);
   }
 }
 

@@ -7,6 +7,7 @@ import { latestSchemaVersion } from './migrations.ts';
 import { createStore } from './store.ts';
 import { DbNotFoundError, DbOlderSchemaError } from './store-errors.ts';
 import type { Store } from './store-types.ts';
+import { storeFailure } from './store-failure.ts';
 import { prepareWritableFile } from './writable-file.ts';
 
 export interface OpenStoreOptions {
@@ -36,7 +37,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
 
 function connectForReading(file: string): Database.Database {
   if (!fs.existsSync(file)) throw new DbNotFoundError(file);
-  return setUpOrClose(new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }), (db) => {
+  return setUpOrClose(new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }), file, false, (db) => {
     const version = readSchemaVersion(db, file);
     assertNotNewer(version, file);
     if (version < latestSchemaVersion) throw new DbOlderSchemaError(file, version, latestSchemaVersion);
@@ -45,7 +46,14 @@ function connectForReading(file: string): Database.Database {
 
 function connectForWriting(file: string): Database.Database {
   prepareWritableFile(file);
-  return setUpOrClose(new Database(file, { timeout: busyTimeoutMs }), (db) => {
+  const created = !fs.existsSync(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: busyTimeoutMs });
+  } catch (error) {
+    throw storeFailure(error, file);
+  }
+  return setUpOrClose(db, file, created, (db) => {
     // better-sqlite3 builds SQLite with foreign keys on by default; stated so no other build can drop them.
     db.pragma('foreign_keys = ON');
     // Migrating first also vets the file: a foreign or newer one fails before the WAL switch rewrites its header.
@@ -56,12 +64,14 @@ function connectForWriting(file: string): Database.Database {
   });
 }
 
-function setUpOrClose(db: Database.Database, setUp: (db: Database.Database) => void): Database.Database {
+/** A failed set-up closes the connection, and removes the file if this open created it (an empty DB helps nobody). */
+function setUpOrClose(db: Database.Database, file: string, created: boolean, setUp: (db: Database.Database) => void): Database.Database {
   try {
     setUp(db);
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    if (created) for (const leftover of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(leftover, { force: true });
+    throw storeFailure(error, file);
   }
 }

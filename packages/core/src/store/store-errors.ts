@@ -2,8 +2,32 @@ import { TlabError } from '../errors/tlab-error.ts';
 import type { RunStatus } from './store-types.ts';
 
 export class DbNotSqliteError extends TlabError {
+  constructor(file: string, options?: { cause?: unknown; what?: string }) {
+    super(
+      'TLAB_DB_NOT_SQLITE',
+      `results DB ${file} is ${options?.what ?? 'not a SQLite database'}; expected a SQLite file: point --db at another path or move this one away`,
+      options,
+    );
+  }
+}
+
+export class DbCorruptError extends TlabError {
   constructor(file: string, options?: { cause?: unknown }) {
-    super('TLAB_DB_NOT_SQLITE', `results DB ${file} is not a SQLite database; point tlab at another file or move this one away`, options);
+    super(
+      'TLAB_DB_CORRUPT',
+      `results DB ${file} is damaged (SQLite reports corruption); nothing was written. Restore it from a backup, or recover its rows with the sqlite3 shell's .recover`,
+      options,
+    );
+  }
+}
+
+export class DbFullError extends TlabError {
+  constructor(file: string, options?: { cause?: unknown }) {
+    super(
+      'TLAB_DB_FULL',
+      `results DB ${file}: the disk (or the file size limit) is full; the write was rolled back and everything committed before is intact. Free space and run the sweep again`,
+      options,
+    );
   }
 }
 

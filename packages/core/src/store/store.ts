@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
+import { storeFailure } from './store-failure.ts';
 import { DbBusyError, DbReadonlyError, LeaseLostError, RunIdConflictError, RunNotFoundError, RunWrongStatusError } from './store-errors.ts';
 import { runStatuses } from './store-types.ts';
 import type {
@@ -192,7 +193,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
       try {
         return db.transaction(work).immediate();
       } catch (error) {
-        if (!isBusy(error)) throw error;
+        if (!isBusy(error)) throw storeFailure(error, file);
         if (attempt === busyRetries) throw new DbBusyError(file, attempt, { cause: error });
         Atomics.wait(sleeper, 0, 0, 100 * 2 ** attempt);
       }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DbReadonlyError } from './store-errors.ts';
+import { DbNotSqliteError, DbReadonlyError } from './store-errors.ts';
 
 /**
  * Checks that `file` can be written (SQLite also creates `-wal` and `-shm` next to it, so its folder
@@ -23,7 +23,9 @@ export function prepareWritableFile(file: string): void {
       throw new DbReadonlyError(file, `cannot create folder ${folder} (${errorMessage(error)})`, { cause: error });
     }
   }
-  if (fs.existsSync(file)) assertWritable(file, file);
+  if (!fs.existsSync(file)) return;
+  if (fs.statSync(file).isDirectory()) throw new DbNotSqliteError(file, { what: 'a folder' });
+  assertWritable(file, file);
 }
 
 function assertWritable(target: string, file: string): void {

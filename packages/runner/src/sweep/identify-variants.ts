@@ -2,6 +2,8 @@ import path from 'node:path';
 import {
   backboneWeightsHash,
   canonicalJson,
+  loadBackbone,
+  selectBackend,
   resolveDataset,
   validateBackboneConfig,
   variantId,
@@ -31,24 +33,42 @@ export interface VariantContext {
 export async function identifyVariants(experiment: string, planned: readonly PlannedVariant[], context: VariantContext): Promise<Variant[]> {
   const datasets = new Map<string, Promise<Dataset>>();
   const weights = new Map<string, Promise<string>>();
+  const checks = new Map<string, Promise<void>>();
   return Promise.all(
     planned.map(async (variant) => {
       const { config } = variant;
       const dataKey = canonicalJson({ data: config.data, seed: config.seed });
       if (!datasets.has(dataKey)) {
-        datasets.set(dataKey, resolveDataset(config.data, { seed: config.seed, specDir: context.specDir, dataRoot: context.dataRoot, cacheDir: context.cacheDir }));
+        const resolving = resolveDataset(config.data, { seed: config.seed, specDir: context.specDir, dataRoot: context.dataRoot, cacheDir: context.cacheDir });
+        datasets.set(dataKey, resolving.then((dataset) => (reportSkipped(dataset, context.warn), dataset)));
       }
-      const weightsKey = canonicalJson(config.backbone);
-      if (!weights.has(weightsKey)) weights.set(weightsKey, checkBackbone(locateBackbone(config.backbone, context.specDir), config.data.rescale, context));
-      const [dataset, weightsHash] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!]);
+      const backbone = locateBackbone(config.backbone, context.specDir);
+      const checkKey = canonicalJson({ backbone: config.backbone, size: config.data.image_size, rescale: config.data.rescale });
+      if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, config.data.rescale, context));
+      const weightsKey = canonicalJson({ name: config.backbone.name, path: config.backbone.path });
+      if (!weights.has(weightsKey)) weights.set(weightsKey, backboneWeightsHash(backbone));
+      const [dataset, weightsHash] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
       const id = variantId({ experiment, config, datasetFingerprint: dataset.fingerprint, weightsHash });
       return { ...variant, id, dataset, weightsHash };
     }),
   );
 }
 
-/** Fails on unknown layer names; returns the weights hash for the variant id. */
-async function checkBackbone(backbone: BackboneConfig, rescale: number, context: VariantContext): Promise<string> {
+const listedSkips = 20;
+
+/** Unreadable images are skipped, not fatal: say which, once per dataset, so nobody trains on less than they think. */
+function reportSkipped(dataset: Dataset, warn: (message: string) => void): void {
+  if (dataset.skipped.length === 0) return;
+  const lines = dataset.skipped.slice(0, listedSkips).map((file) => `  ${file.path}: ${file.reason}`);
+  const more = dataset.skipped.length > listedSkips ? [`  … and ${dataset.skipped.length - listedSkips} more`] : [];
+  warn([`Skipping ${dataset.skipped.length} unreadable image file(s):`, ...lines, ...more].join('\n'));
+}
+
+/**
+ * Fails on unknown layer names, and on an image size the network cannot take down to the cutoff
+ * (building it is the only reliable check of that, and takes a second), before anything is stored.
+ */
+async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], rescale: number, context: VariantContext): Promise<void> {
   const { rescalingLayers } = await validateBackboneConfig(backbone);
   if (rescalingLayers.length > 0 && rescale !== 1) {
     context.warn(
@@ -56,7 +76,8 @@ async function checkBackbone(backbone: BackboneConfig, rescale: number, context:
         'pixels will be scaled twice; set data.rescale: 1 if that is not intended.',
     );
   }
-  return backboneWeightsHash(backbone);
+  await selectBackend({ warn: context.warn });
+  (await loadBackbone(backbone, imageSize)).dispose();
 }
 
 /** A user's model.json is written relative to the spec; ids keep the path as written so they match on any machine. */

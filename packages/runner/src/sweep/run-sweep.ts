@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { expandSweep, loadSpec, openStore, type FeatureCacheOptions } from '@tlab/core';
+import { expandSweep, loadSpec, openStore, requestedBackend, requestedFrozenEngine, type FeatureCacheOptions } from '@tlab/core';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
@@ -34,6 +34,9 @@ export interface SweepOptions {
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { reporter } = options;
+  // Environment settings are input too: refused before anything is read or written.
+  requestedBackend();
+  requestedFrozenEngine(options.frozenEngine);
   const loaded = loadSpec(options.specFile, { overrides: options.overrides ?? [] });
   const experiment = loaded.spec.name;
   const specDir = path.dirname(path.resolve(options.specFile));

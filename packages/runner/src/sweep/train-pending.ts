@@ -173,6 +173,8 @@ async function trainOne(
       store.interruptRun(variant.id);
       throw error;
     }
+    // The results DB itself failed (disk full, damaged): recording a failure would fail the same way.
+    if (isTlabError(error) && error.code.startsWith('TLAB_DB_')) throw error;
     const message = error instanceof Error ? error.message : String(error);
     store.failRun(variant.id, message);
     reporter.runFailed(variant.id, message);
