@@ -8,5 +8,6 @@ export * from './engine/index.ts';
 export * from './backbones/index.ts';
 export * from './data/index.ts';
 export * from './features/index.ts';
+export * from './finetune/index.ts';
 export * from './onnx/index.ts';
 export * from './train/index.ts';

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './engine-error.ts';
+import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
 import { patchWasmKernels } from './wasm-kernel-patches.ts';
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -81,7 +82,10 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     }
     if (!(await tf.setBackend(name))) return 'backend failed to initialise';
     await tf.ready();
-    if (name === 'wasm') patchWasmKernels();
+    if (name === 'wasm') {
+      patchWasmKernels();
+      registerWasmConv2DBackpropFilter();
+    }
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0] : String(error);

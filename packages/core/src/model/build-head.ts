@@ -9,6 +9,11 @@ export interface HeadOptions {
   readonly head: ResolvedConfig['head'];
   readonly train: Pick<ResolvedConfig['train'], 'optimizer' | 'learning_rate'>;
   readonly seed: number;
+  /**
+   * Fine-tuning: trainable backbone layers between the cached features and the head. The head then
+   * takes the trunk's input (`featureShape` stays the trunk's output) and trains through it.
+   */
+  readonly trunk?: tf.LayersModel;
 }
 
 /**
@@ -26,8 +31,8 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
   const binary = classCount === 2;
   const initializer = (name: string) => tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'init', name) });
 
-  const input = tf.input({ shape: [...featureShape], name: 'features' });
-  let x: tf.SymbolicTensor = input;
+  const input = tf.input({ shape: options.trunk ? options.trunk.inputs[0]!.shape.slice(1) as number[] : [...featureShape], name: 'features' });
+  let x: tf.SymbolicTensor = options.trunk ? (options.trunk.apply(input) as tf.SymbolicTensor) : input;
   if (spatial) {
     const pooling =
       head.pooling === 'flatten'

@@ -17,8 +17,10 @@ export type TrainProgress =
 export interface TrainVariantInput {
   readonly config: ResolvedConfig;
   readonly dataset: Dataset;
-  /** Frozen-backbone features at this variant's cutoff. */
+  /** Frozen-backbone features at this variant's cutoff, or at the fine-tuned trunk's input. */
   readonly features: FeatureProvider;
+  /** Fine-tuning: the trainable backbone block from the features to the cutoff; disposed with the head. */
+  readonly trunk?: tf.LayersModel;
   /** Called after each epoch, before the next starts; the runner commits the row here. */
   readonly onEpoch?: (metrics: EpochMetrics) => void;
   readonly onProgress?: (progress: TrainProgress) => void;
@@ -46,7 +48,8 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   const started = performance.now();
   const timings = { features: 0, head: 0 };
   const features = new FeatureBatches(input, timings);
-  const head = buildHead({ featureShape: input.features.featureShape, classCount, head: config.head, train: config.train, seed: config.seed });
+  const featureShape = input.trunk ? (input.trunk.outputs[0]!.shape.slice(1) as number[]) : input.features.featureShape;
+  const head = buildHead({ featureShape, classCount, head: config.head, train: config.train, seed: config.seed, ...(input.trunk ? { trunk: input.trunk } : {}) });
   const stopper = config.train.early_stopping ? new EarlyStopping(config.train.early_stopping) : undefined;
   const history: EpochMetrics[] = [];
   let stoppedEarly = false;

@@ -3,6 +3,7 @@ import {
   backboneWeightsHash,
   canonicalJson,
   loadBackbone,
+  planTrainableBlock,
   selectBackend,
   resolveDataset,
   validateBackboneConfig,
@@ -17,6 +18,8 @@ export interface Variant extends PlannedVariant {
   readonly id: string;
   readonly dataset: Dataset;
   readonly weightsHash: string;
+  /** The layer whose features are computed frozen and cached: the cutoff, or where fine-tuning starts. */
+  readonly frozenCutoff: string;
 }
 
 export interface VariantContext {
@@ -33,7 +36,7 @@ export interface VariantContext {
 export async function identifyVariants(experiment: string, planned: readonly PlannedVariant[], context: VariantContext): Promise<Variant[]> {
   const datasets = new Map<string, Promise<Dataset>>();
   const weights = new Map<string, Promise<string>>();
-  const checks = new Map<string, Promise<void>>();
+  const checks = new Map<string, Promise<string>>();
   return Promise.all(
     planned.map(async (variant) => {
       const { config } = variant;
@@ -47,9 +50,9 @@ export async function identifyVariants(experiment: string, planned: readonly Pla
       if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, config.data.rescale, context));
       const weightsKey = canonicalJson({ name: config.backbone.name, path: config.backbone.path });
       if (!weights.has(weightsKey)) weights.set(weightsKey, backboneWeightsHash(backbone));
-      const [dataset, weightsHash] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
+      const [dataset, weightsHash, frozenCutoff] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
       const id = variantId({ experiment, config, datasetFingerprint: dataset.fingerprint, weightsHash });
-      return { ...variant, id, dataset, weightsHash };
+      return { ...variant, id, dataset, weightsHash, frozenCutoff };
     }),
   );
 }
@@ -65,10 +68,11 @@ function reportSkipped(dataset: Dataset, warn: (message: string) => void): void 
 }
 
 /**
- * Fails on unknown layer names, and on an image size the network cannot take down to the cutoff
- * (building it is the only reliable check of that, and takes a second), before anything is stored.
+ * Fails on unknown layer names, a fine-tuning start that cannot be cut cleanly, and an image size
+ * the network cannot take down to the cutoff (building it is the only reliable check of that, and
+ * takes a second), before anything is stored. Returns the layer the frozen part ends at.
  */
-async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], rescale: number, context: VariantContext): Promise<void> {
+async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], rescale: number, context: VariantContext): Promise<string> {
   const { rescalingLayers } = await validateBackboneConfig(backbone);
   if (rescalingLayers.length > 0 && rescale !== 1) {
     context.warn(
@@ -76,8 +80,10 @@ async function checkBackbone(backbone: BackboneConfig, imageSize: [number, numbe
         'pixels will be scaled twice; set data.rescale: 1 if that is not intended.',
     );
   }
+  const frozenCutoff = backbone.trainable_from === undefined ? backbone.cutoff : (await planTrainableBlock(backbone)).boundary;
   await selectBackend({ warn: context.warn });
   (await loadBackbone(backbone, imageSize)).dispose();
+  return frozenCutoff;
 }
 
 /** A user's model.json is written relative to the spec; ids keep the path as written so they match on any machine. */

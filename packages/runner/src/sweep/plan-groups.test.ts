@@ -12,7 +12,8 @@ const base: ResolvedConfig = {
 };
 
 function variant(index: number, change: (c: ResolvedConfig) => ResolvedConfig) {
-  return { index, config: change(structuredClone(base)) };
+  const config = change(structuredClone(base));
+  return { index, config, frozenCutoff: config.backbone.cutoff };
 }
 
 describe('planGroups', () => {

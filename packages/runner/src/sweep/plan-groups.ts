@@ -3,6 +3,13 @@ import { canonicalJson, type BackboneConfig, type ResolvedConfig } from '@tlab/c
 export const sweepStrategies = ['planned', 'naive'] as const;
 export type SweepStrategy = (typeof sweepStrategies)[number];
 
+export interface FrozenVariant {
+  readonly index: number;
+  readonly config: ResolvedConfig;
+  /** Where the variant's frozen features come from: its cutoff, or where its fine-tuning starts. */
+  readonly frozenCutoff: string;
+}
+
 /** Variants that one frozen part (one backbone pass per image) serves. */
 export interface FrozenGroup<V> {
   readonly backbone: Omit<BackboneConfig, 'cutoff' | 'trainable_from'>;
@@ -19,7 +26,7 @@ export interface FrozenGroup<V> {
  * augmented draws, which the feature cache then holds. 'naive' gives every variant its own group,
  * as Keras and most sweep tools run them.
  */
-export function planGroups<V extends { readonly index: number; readonly config: ResolvedConfig }>(variants: readonly V[], strategy: SweepStrategy): FrozenGroup<V>[] {
+export function planGroups<V extends FrozenVariant>(variants: readonly V[], strategy: SweepStrategy): FrozenGroup<V>[] {
   if (strategy === 'naive') return variants.map((v) => groupOf([v]));
   const byKey = new Map<string, V[]>();
   for (const variant of variants) {
@@ -31,12 +38,12 @@ export function planGroups<V extends { readonly index: number; readonly config: 
   return [...byKey.values()].map((members) => groupOf([...members].sort((a, b) => drawKey(a).localeCompare(drawKey(b)) || a.index - b.index)));
 }
 
-function groupOf<V extends { readonly config: ResolvedConfig }>(variants: readonly V[]): FrozenGroup<V> {
+function groupOf<V extends FrozenVariant>(variants: readonly V[]): FrozenGroup<V> {
   const { cutoff: _cutoff, trainable_from: _from, ...backbone } = variants[0]!.config.backbone;
   return {
     backbone,
     imageSize: variants[0]!.config.data.image_size,
-    cutoffs: [...new Set(variants.map((v) => v.config.backbone.cutoff))],
+    cutoffs: [...new Set(variants.map((v) => v.frozenCutoff))],
     variants,
   };
 }

@@ -128,4 +128,18 @@ describe('runSweep (tiny_cnn on generated images)', () => {
       expect(curves(alone.db).get(id)).toEqual(epochs);
     }
   });
+
+  it('fine-tunes the top of the backbone when trainable_from is set, sharing the frozen part below it', async () => {
+    const spec = tinySpec
+      .replace('backbone: { name: tiny_cnn, cutoff: block2 }', 'backbone: { name: tiny_cnn, cutoff: block3 }')
+      .replace('    head.dropout: { values: [0.0, 0.5] }', '    backbone.trainable_from: { values: [block3, block2] }');
+    const ex = await tinyExperiment(spec);
+    expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() })).toEqual({ trained: 2, skipped: 0, failed: 0 });
+    const store = openStore(ex.db, { readonly: true });
+    const runs = store.runsOf(store.listExperiments()[0]!.id);
+    const curves = runs.map((r) => store.epochsOf(r.id));
+    store.close();
+    for (const epochs of curves) expect(epochs.every((e) => Number.isFinite(e.loss) && Number.isFinite(e.valAccuracy))).toBe(true);
+    expect(curves[0]![0]!.loss).not.toBe(curves[1]![0]!.loss);
+  });
 });

@@ -5,6 +5,7 @@ import {
   FeatureCache,
   isTlabError,
   loadImageBatch,
+  loadTrainableBlock,
   RunInterruptedError,
   selectBackend,
   trainVariant,
@@ -68,7 +69,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
         );
         try {
           for (const variant of group.variants) {
-            const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.config.backbone.cutoff), cache, {
+            const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.frozenCutoff), cache, {
               ...options,
               position: tried.size + 1,
               count: pending.length,
@@ -139,12 +140,15 @@ async function trainOne(
   try {
     if (buildError !== undefined) throw buildError;
     const { config } = variant;
+    // Fine-tuning trains the backbone's top block too: it sits between the cached features and the head.
+    const trunk = config.backbone.trainable_from ? (await loadTrainableBlock(locateBackbone(config.backbone, options.specDir), config.data.image_size)).model : undefined;
     const result = await trainVariant({
       config,
       dataset: variant.dataset,
+      ...(trunk ? { trunk } : {}),
       features: createFeatureProvider({
         extractor: extractor!,
-        cutoff: config.backbone.cutoff,
+        cutoff: variant.frozenCutoff,
         weightsHash: variant.weightsHash,
         imageSize: config.data.image_size,
         rescale: config.data.rescale,
