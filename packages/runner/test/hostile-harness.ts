@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { parseCliArgs } from '../src/cli/parse-args.ts';
+import { parseCliArgs, sweepOptionsOf } from '../src/cli/parse-args.ts';
 import { runSweep } from '../src/sweep/run-sweep.ts';
 import { recordingReporter } from './tiny-experiment.ts';
 
@@ -239,16 +239,7 @@ export async function runInProcess(argv: readonly string[]): Promise<InProcessRe
   try {
     const args = parseCliArgs(['sweep', ...argv]);
     if (args.command !== 'sweep') throw new TypeError(`expected sweep arguments, got ${args.command}`);
-    await runSweep({
-      specFile: args.spec,
-      dbFile: args.db,
-      cacheDir: args.cacheDir,
-      dataRoot: args.dataRoot,
-      overrides: args.overrides,
-      only: args.only,
-      dryRun: args.dryRun,
-      reporter: recordingReporter(),
-    });
+    await runSweep({ ...sweepOptionsOf(args), reporter: recordingReporter() });
     return { via: 'in-process', error: undefined };
   } catch (error) {
     return { via: 'in-process', error };

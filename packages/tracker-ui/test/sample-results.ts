@@ -10,7 +10,7 @@ export const hostileCutoff = '<img src=x onerror=alert(2)>';
 export const hostileError = 'diverged </script><script>alert(3)</script>';
 
 /** cutoff × dropout × seed, with the spec's base values (block2, 0.2) among the levels. */
-export const ablationSpec = `name: cutoff-vs-dropout
+const ablationSpec = `name: cutoff-vs-dropout
 description: Does <b>dropout</b> help a deep cutoff?
 seed: 1
 metric: { name: val_accuracy, goal: maximize }
@@ -48,7 +48,7 @@ const environment: RunEnvironment = {
 };
 
 /** The metric a variant reaches: block2 beats block1, dropout 0.2 is best, seed 2 a little lower. */
-export function expectedBest(params: Record<string, unknown>): number {
+function expectedBest(params: Record<string, unknown>): number {
   const cutoff = params['backbone.cutoff'] === 'block2' ? 0.1 : 0;
   const dropout = { 0: 0, 0.2: 0.05, 0.5: -0.05 }[params['head.dropout'] as 0 | 0.2 | 0.5] ?? 0;
   return 0.7 + cutoff + dropout - (params['seed'] === 2 ? 0.02 : 0);

@@ -3,12 +3,12 @@
  *
  *   npx nx run tracker-ui:screenshots            # or: npx tsx packages/tracker-ui/test/screenshots.ts [--out dir]
  *
- * Trains the 16-run fixture sweep with the CLI, then starts a long second sweep into the same DB,
- * photographs its live page while it trains and interrupts it (Ctrl-C, as a user would).
+ * Trains the 16-run fixture sweep with the CLI, then starts a long second sweep into the same DB and
+ * photographs its live page while it trains.
  * Real sweeps of this fixture never fail, so the failed-run page is taken from the unit tests'
  * sample DB, which the real store wrote, and its file name says so.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +42,16 @@ async function shoot(page: Page, url: string, name: string): Promise<void> {
   await page.locator('.chart[data-option]:not([data-drawn="true"])').first().waitFor({ state: 'detached' });
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
   console.log(`${name}.png  ${url}`);
+}
+
+/** Ctrl-C as a user would; a sweep that does not stop within seconds is killed outright. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function main(): Promise<void> {
@@ -102,17 +112,13 @@ async function main(): Promise<void> {
     await shoot(page, u(`/runs/${running.runId}`), '12-run-while-training');
     await shoot(page, u('/'), '01-experiments');
 
-    live.kill('SIGINT');
-    await once(live, 'exit');
-    await shoot(page, u(`/experiments/${running.experimentId}?group=none`), '16-leaderboard-after-ctrl-c');
-
     const sampleReader = sample.openReader();
     readers.push(sampleReader);
     const sampleServer = await startServer(sampleReader, { port: 0 });
     servers.push(sampleServer);
     await shoot(page, `${sampleServer.url}/runs/${sample.failedId}`, '15-failed-run-synthetic-db');
   } finally {
-    if (live.exitCode === null) live.kill('SIGKILL');
+    await stop(live);
     await browser.close();
     for (const server of servers) await server.close();
     for (const reader of readers) reader.close();

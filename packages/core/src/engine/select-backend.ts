@@ -24,7 +24,8 @@ export interface SelectBackendOptions {
 }
 
 const require = createRequire(import.meta.url);
-let selected: EngineInfo | undefined;
+/** One selection per process: concurrent callers share it (two racing inits would fail wasm's and fall to cpu). */
+let selecting: Promise<EngineInfo> | undefined;
 
 /**
  * Picks the fastest TensorFlow.js backend that works here. tfjs-node is an optional dependency
@@ -32,8 +33,15 @@ let selected: EngineInfo | undefined;
  * SIMD is the offline workhorse; the pure-JS cpu backend is ~30× slower than wasm and is never
  * taken silently.
  */
-export async function selectBackend(options: SelectBackendOptions = {}): Promise<EngineInfo> {
-  if (selected) return selected;
+export function selectBackend(options: SelectBackendOptions = {}): Promise<EngineInfo> {
+  selecting ??= select(options).catch((error: unknown) => {
+    selecting = undefined;
+    throw error;
+  });
+  return selecting;
+}
+
+async function select(options: SelectBackendOptions): Promise<EngineInfo> {
   const requested = requestedBackend(options.requested);
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const order: readonly BackendName[] = requested ? [requested] : backendNames;
@@ -47,8 +55,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
             'It is about 30x slower than wasm: a sweep that takes minutes will take hours.',
         );
       }
-      selected = { backend: name, threads: threadsOf(name), versions: { ...tf.version } };
-      return selected;
+      return { backend: name, threads: threadsOf(name), versions: { ...tf.version } };
     }
     if (requested) throw new BackendUnavailableError(requested, failure);
     failures.push(`${name}: ${failure}`);

@@ -17,6 +17,7 @@ export interface LevelStats {
   readonly sumOfSquares: number;
 }
 
+/** The runs sharing a value of two parameters: `level` holds the first one's value, `y` the second's. */
 export interface PairStats extends LevelStats {
   readonly y: unknown;
 }

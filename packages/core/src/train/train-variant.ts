@@ -243,6 +243,9 @@ async function pipeline<B, T extends tf.Tensor>(
 ): Promise<void> {
   let next: Promise<T> | undefined = batches.length > 0 ? produce(batches[0]!) : undefined;
   for (let i = 0; i < batches.length; i++) {
+    // Cached features and tfjs steps resolve as microtasks: without a macrotask turn per batch,
+    // a whole run would starve timers and signal handlers (lease heartbeats, Ctrl-C).
+    await new Promise((resolve) => setImmediate(resolve));
     const current = await next!;
     next = i + 1 < batches.length ? produce(batches[i + 1]!) : undefined;
     try {

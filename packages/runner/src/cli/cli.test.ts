@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -69,5 +69,27 @@ describe('tlab command', () => {
     // Features are keyed by image content: the fixture's 12 validation images repeat its 12 training images.
     expect(entries(tlab(['cache', 'stats', '--cache-dir', ex.cacheDir], ex.dir).stdout)).toBe(12);
     expect(entries(tlab(['cache', 'clear', '--cache-dir', ex.cacheDir], ex.dir).stdout)).toBe(0);
+  });
+
+  it('on Ctrl-C (SIGINT) marks the current run interrupted and exits 130', async () => {
+    const ex = await tinyExperiment(tinySpec.replace('epochs: 2', 'epochs: 400'));
+    const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], {
+      cwd: ex.dir,
+      env: { ...process.env, TLAB_BACKEND: 'wasm' },
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait until epochs run from cached features, where nothing else would yield to the event loop.
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/epoch 3\//.test(output)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const db = new Database(ex.db, { readonly: true });
+    expect(db.prepare('SELECT status FROM runs ORDER BY variant_index').pluck().all()).toEqual(['interrupted', 'queued']);
+    db.close();
   });
 });

@@ -3,7 +3,7 @@ import { runSweep } from '../sweep/run-sweep.ts';
 import { runCacheCommand } from './cache-command.ts';
 import { runDoctor } from './doctor.ts';
 import { ConsoleReporter } from './console-reporter.ts';
-import { parseCliArgs, usage } from './parse-args.ts';
+import { parseCliArgs, sweepOptionsOf, usage } from './parse-args.ts';
 
 /** Exit codes: 0 all variants done, 1 a variant failed or bad input, 130 interrupted (as shells report SIGINT). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,20 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.command === 'doctor') return await runDoctor(args, process.stdout);
     if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, process.stdout);
     const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
-    const outcome = await runSweep({
-      specFile: args.spec,
-      dbFile: args.db,
-      cacheDir: args.cacheDir,
-      dataRoot: args.dataRoot,
-      overrides: args.overrides,
-      only: args.only,
-      dryRun: args.dryRun,
-      strategy: args.strategy,
-      frozenEngine: args.frozenEngine,
-      featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
-      reporter,
-      signal: controller.signal,
-    });
+    const outcome = await runSweep({ ...sweepOptionsOf(args), reporter, signal: controller.signal });
     return outcome.failed > 0 ? 1 : 0;
   } catch (error) {
     if (isTlabError(error, 'TLAB_INTERRUPTED')) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision } from '@tlab/core';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
+import type { SweepOptions } from '../sweep/run-sweep.ts';
 
 export class UsageError extends TlabError {
   constructor(message: string) {
@@ -109,6 +110,22 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     default:
       throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   }
+}
+
+/** What a parsed `tlab sweep` asks runSweep for; the caller adds how to report and when to stop. */
+export function sweepOptionsOf(args: SweepArgs): Omit<SweepOptions, 'reporter' | 'signal'> {
+  return {
+    specFile: args.spec,
+    dbFile: args.db,
+    cacheDir: args.cacheDir,
+    dataRoot: args.dataRoot,
+    overrides: args.overrides,
+    only: args.only,
+    dryRun: args.dryRun,
+    strategy: args.strategy,
+    frozenEngine: args.frozenEngine,
+    featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
+  };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -2,7 +2,7 @@ import type { EpochRecord, ResultsReader, RunRow } from '@tlab/core';
 import { badRequest, notFound } from '../http-error.ts';
 import { flatten, sameJson } from './json-values.ts';
 
-export const minCompared = 2;
+const minCompared = 2;
 export const maxCompared = 8;
 
 export interface ComparedRun {

@@ -42,14 +42,14 @@ export interface Leaderboard {
   readonly rows: readonly LeaderboardRow[];
 }
 
-export const defaultPerPage = 50;
-export const maxPerPage = 500;
+const defaultPerPage = 50;
+const maxPerPage = 500;
 const maxPage = 1_000_000;
 const filterPrefix = 'f.';
 const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const filterPattern = new RegExp(`^(${[...filterOperators].sort((a, b) => b.length - a.length).join('|')})?\\s*(.*)$`, 's');
 
-export function leaderboardColumns(context: ExperimentContext, grouped: boolean): ColumnInfo[] {
+function leaderboardColumns(context: ExperimentContext, grouped: boolean): ColumnInfo[] {
   const { metric } = context;
   const number = (id: LeaderboardColumn, label: string): ColumnInfo => ({ id, label, kind: 'number' });
   return [
@@ -125,10 +125,7 @@ export function loadLeaderboard(reader: ResultsReader, context: ExperimentContex
   };
 }
 
-/**
- * The query string for the same view with some settings changed; defaults are left out so links
- * stay short. Changing the sort or the filters goes back to the first page.
- */
+/** The query string for the same view with some settings changed; defaults are left out so links stay short. */
 export function leaderboardSearch(request: LeaderboardRequest, context: ExperimentContext, changes: Partial<LeaderboardRequest>): string {
   const next = { ...request, ...changes };
   const params = new URLSearchParams();

@@ -13,7 +13,7 @@ export interface LiveSweep extends SweepProgress {
   readonly running: ReadonlyArray<RunningRun & { readonly epochs: readonly EpochRecord[] }>;
 }
 
-export const recentLimit = 10;
+const recentLimit = 10;
 
 export function loadLive(reader: ResultsReader, context: ExperimentContext): LiveSweep {
   const { record, metric } = context;

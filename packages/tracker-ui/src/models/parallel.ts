@@ -21,7 +21,7 @@ export interface ParallelData {
 }
 
 /** More lines than this turn the chart into a solid block; the best ones are the ones worth seeing. */
-export const maxLines = 2000;
+const maxLines = 2000;
 /** A grid lists a handful of values per parameter; evenly spaced categories read better than a value axis there. */
 const maxCategories = 12;
 

@@ -3,7 +3,7 @@ import type { ExperimentContext } from '../experiment-context.ts';
 import type { Html } from './html.ts';
 import type { Crumb } from './layout.ts';
 
-export const experimentTabs = ['leaderboard', 'ablation', 'parallel', 'live'] as const;
+const experimentTabs = ['leaderboard', 'ablation', 'parallel', 'live'] as const;
 export type ExperimentTab = (typeof experimentTabs)[number];
 
 const tabLabels: Record<ExperimentTab, string> = {

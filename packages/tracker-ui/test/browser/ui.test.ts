@@ -21,6 +21,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let id: number;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -28,6 +29,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
     const sweep = await runSweepCli(workspace);
     expect(sweep.code, sweep.output).toBe(0);
     reader = openResultsReader(workspace.db);
+    id = reader.store.listExperiments().find((e) => e.name === 'tiny-ablation')!.id;
     server = await startServer(reader, { port: 0 });
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -67,7 +69,6 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   }
 
   it('opens the leaderboard of the sweep and sorts it by clicking headers (needs chromium)', async () => {
-    const id = reader!.store.listExperiments()[0]!.id;
     await page.goto(url(`/experiments/${id}?group=none`));
     await page.waitForSelector('table.leaderboard tbody tr');
     expect(await page.locator('table.leaderboard tbody tr').count()).toBe(16);
@@ -102,7 +103,6 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   });
 
   it('opens a run and draws its training and validation curves (needs chromium)', async () => {
-    const id = reader!.store.listExperiments()[0]!.id;
     await page.goto(url(`/experiments/${id}?group=none`));
     const runId = await page.locator('table.leaderboard tbody tr').first().getAttribute('data-run');
     await page.click(`a[href="/runs/${runId}"]`);
@@ -119,7 +119,6 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   });
 
   it('compares three runs picked on the leaderboard (needs chromium)', async () => {
-    const id = reader!.store.listExperiments()[0]!.id;
     await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc`));
     const boxes = page.locator('input[type="checkbox"][name="run"]');
     for (const i of [0, 1, 2]) await boxes.nth(i).check();
@@ -136,7 +135,6 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   });
 
   it('shows the ablation heatmap and the parallel coordinates (needs chromium)', async () => {
-    const id = reader!.store.listExperiments()[0]!.id;
     await page.goto(url(`/experiments/${id}/ablation`));
     expect(await page.locator('section.factor').count()).toBe(3);
     expect(await page.locator('table.heatmap td.heat').count()).toBe(4);
@@ -146,7 +144,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   });
 
   it('redraws a live page as epochs land, with a hostile name shown as text (needs chromium)', async () => {
-    const [template] = reader!.store.runsOf(reader!.store.listExperiments()[0]!.id);
+    const [template] = reader!.store.runsOf(id);
     const writer: Store = openStore(workspace!.db);
     try {
       const name = '<script>alert(1)</script>';

@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { requestedBackend, selectBackend } from './select-backend.ts';
+
+describe('selectBackend', () => {
+  it('settles on wasm once, however many callers ask at the same time', async () => {
+    // Racing initialisations used to make wasm fail and fall through to the ~30x slower cpu backend.
+    const engines = await Promise.all([selectBackend(), selectBackend(), selectBackend()]);
+    expect(engines.map((e) => e.backend)).toEqual(['wasm', 'wasm', 'wasm']);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(engines[0]!.versions['tfjs-core']).toBe(tf.version['tfjs-core']);
+  });
+
+  it('refuses an unknown TLAB_BACKEND by name', () => {
+    expect(() => requestedBackend('gpu')).toThrow(expect.objectContaining({ code: 'TLAB_BACKEND_UNAVAILABLE', message: expect.stringContaining('TLAB_BACKEND=gpu') }));
+    expect(requestedBackend('')).toBeUndefined();
+    expect(requestedBackend('cpu')).toBe('cpu');
+  });
+});
