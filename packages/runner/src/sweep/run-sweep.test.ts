@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
@@ -141,5 +141,28 @@ describe('runSweep (tiny_cnn on generated images)', () => {
     store.close();
     for (const epochs of curves) expect(epochs.every((e) => Number.isFinite(e.loss) && Number.isFinite(e.valAccuracy))).toBe(true);
     expect(curves[0]![0]!.loss).not.toBe(curves[1]![0]!.loss);
+  });
+
+  it('keeps every result and spec version when the spec changes, training only the new variants', async () => {
+    const ex = await tinyExperiment(tinySpec);
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
+    const before = openStore(ex.db, { readonly: true });
+    const [experiment] = before.listExperiments();
+    const kept = before.runsOf(experiment!.id).map((r) => ({ run: r, epochs: before.epochsOf(r.id), metrics: before.metricsOf(r.id) }));
+    before.close();
+
+    writeFileSync(ex.spec, tinySpec.replace('values: [0.0, 0.5]', 'values: [0.5, 0.7]'));
+    const reporter = recordingReporter();
+    expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter })).toEqual({ trained: 1, skipped: 1, failed: 0 });
+
+    const after = openStore(ex.db, { readonly: true });
+    expect(after.specVersionsOf(experiment!.id)).toHaveLength(2);
+    expect(after.runsOf(experiment!.id)).toHaveLength(3);
+    for (const { run, epochs, metrics } of kept) {
+      expect(after.getRun(run.id)).toEqual(run);
+      expect(after.epochsOf(run.id)).toEqual(epochs);
+      expect(after.metricsOf(run.id)).toEqual(metrics);
+    }
+    after.close();
   });
 });
