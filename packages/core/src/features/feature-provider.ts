@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { DatasetItem, ImageBatch } from '../data/dataset.ts';
+import type { LoadImageBatchOptions } from '../data/load-image-batch.ts';
 import { canonicalJson } from '../spec/canonical-json.ts';
 import type { AugmentConfig } from '../spec/schema.ts';
 import type { FeatureCache } from './feature-cache.ts';
 import type { FrozenExtractor } from './frozen-extractor.ts';
 
-export interface LoadBatchOptions {
-  readonly imageSize: [number, number];
-  readonly rescale: number;
-  readonly augment: AugmentConfig | null;
-  readonly seed: number;
-  readonly epoch: number;
-  readonly sampleIds: readonly number[];
-}
-export type LoadImageBatch = (items: readonly DatasetItem[], options: LoadBatchOptions) => Promise<ImageBatch>;
+/** The data module's loader, or a test's stand-in with the same contract. */
+export type LoadImageBatch = (items: readonly DatasetItem[], options: LoadImageBatchOptions) => Promise<ImageBatch>;
 
 /** Which images a training or validation batch needs features of. */
 export interface FeatureRequest {
