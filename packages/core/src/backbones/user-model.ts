@@ -18,7 +18,9 @@ export function userModelSource(modelJsonFile: string): ModelSource {
     readModel: async () => {
       const { modelTopology, weightsManifest } = await readModelJson(modelJsonFile);
       const shardFiles = weightsManifest.flatMap((group) => group.paths.map((shard) => path.resolve(path.dirname(modelJsonFile), shard)));
-      const shards = await Promise.all(shardFiles.map((shardFile) => readOrNotFound(shardFile, `weight file of ${modelJsonFile}`)));
+      // In order, one at a time: with several shards missing, the error always names the first.
+      const shards: Buffer[] = [];
+      for (const shardFile of shardFiles) shards.push(await readOrNotFound(shardFile, `weight file of ${modelJsonFile}`));
       return { modelTopology, weightSpecs: weightsManifest.flatMap((group) => group.weights), weightData: Buffer.concat(shards) };
     },
   };
