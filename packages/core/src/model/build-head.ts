@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random/seeded-random.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { SeededDropout } from './seeded-dropout.ts';
+import { TransposedDense } from './transposed-dense.ts';
+import { makeOptimizer } from '../optimizers/make-optimizer.ts';
 
 export interface HeadOptions {
   readonly featureShape: readonly number[];
@@ -42,9 +44,8 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
           : tf.layers.globalMaxPooling2d({ name: 'max_pool' });
     x = pooling.apply(x) as tf.SymbolicTensor;
   }
-  x = tf.layers
-    .dense({ units: head.units, activation: head.activation, kernelInitializer: initializer('dense'), name: 'dense' })
-    .apply(x) as tf.SymbolicTensor;
+  x = new TransposedDense({ units: head.units, kernelInitializer: initializer('dense'), name: 'dense' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.activation({ activation: head.activation, name: 'dense_activation' }).apply(x) as tf.SymbolicTensor;
   x = new SeededDropout({ rate: head.dropout, seed: deriveSeed(seed, 'dropout'), name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers
     .dense({
@@ -62,15 +63,4 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
     metrics: [binary ? 'binaryAccuracy' : 'categoricalAccuracy'],
   });
   return model;
-}
-
-function makeOptimizer(name: ResolvedConfig['train']['optimizer'], learningRate: number): tf.Optimizer {
-  switch (name) {
-    case 'rmsprop':
-      return tf.train.rmsprop(learningRate);
-    case 'adam':
-      return tf.train.adam(learningRate);
-    case 'sgd':
-      return tf.train.sgd(learningRate);
-  }
 }
