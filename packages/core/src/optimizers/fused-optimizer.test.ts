@@ -68,3 +68,16 @@ describe('makeOptimizer off wasm', () => {
     }
   });
 });
+
+describe('FusedOptimizer argument checks', () => {
+  it('refuses a gradient that does not fit its variable', async () => {
+    await selectBackend({ requested: 'wasm' });
+    const variable = tf.tidy(() => tf.variable(tf.zeros([4])));
+    const gradient = tf.ones([5]);
+    const optimizer = makeOptimizer('sgd', 0.1);
+    expect(() => optimizer.applyGradients([{ name: variable.name, tensor: gradient }])).toThrow(/of 5 elements/);
+    expect(variable.dataSync()).toEqual(new Float32Array(4));
+    tf.dispose([variable, gradient]);
+    optimizer.dispose();
+  });
+});

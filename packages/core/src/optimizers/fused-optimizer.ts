@@ -36,7 +36,10 @@ export class FusedOptimizer extends tf.Optimizer {
     const scalars = this.rule.scalars(this.updates);
     for (const { name, tensor: gradient } of gradients) {
       if (gradient == null) continue;
-      const value = tf.engine().registeredVariables[name]!;
+      const value = tf.engine().registeredVariables[name];
+      if (!value || value.dtype !== 'float32' || gradient.dtype !== 'float32' || gradient.size !== value.size) {
+        throw new RangeError(`no float32 variable ${name} of ${gradient.size} elements to apply a float32 gradient to`);
+      }
       const slots = this.slotsOf(name, value);
       const state = [value, ...slots];
       const outputs = state.map((s) => this.backend.makeOutput(s.shape, 'float32'));
