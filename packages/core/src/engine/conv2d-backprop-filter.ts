@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { callKernel, wasmKernel, withTemporaries, type ConvBackpropAttrs, type KernelArgs } from './wasm-kernel-calls.ts';
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-interface BackpropFilterAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface BackpropFilterAttrs extends ConvBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -44,20 +39,14 @@ export function registerWasmConv2DBackpropFilter(): void {
     const usedHeight = Math.min(info.inHeight, reachHeight);
     const usedWidth = Math.min(info.inWidth, reachWidth);
 
-    const temporaries: tf.TensorInfo[] = [];
-    const run = (kernel: tf.KernelConfig, kernelInputs: Record<string, tf.TensorInfo>, kernelAttrs: object): tf.TensorInfo => {
-      const out = kernel.kernelFunc({ inputs: kernelInputs, backend, attrs: kernelAttrs as tf.NamedAttrMap }) as tf.TensorInfo;
-      temporaries.push(out);
-      return out;
-    };
-    try {
+    return withTemporaries(backend, (temporary) => {
       const used =
         usedHeight < info.inHeight || usedWidth < info.inWidth
-          ? run(slice, { x }, { begin: [0, 0, 0, 0], size: [info.batchSize, usedHeight, usedWidth, info.inChannels] })
+          ? temporary(slice, { x }, { begin: [0, 0, 0, 0], size: [info.batchSize, usedHeight, usedWidth, info.inChannels] })
           : x;
-      const channelsAsBatch = run(transpose, { x: used }, { perm: [3, 1, 2, 0] });
-      const dyAsFilter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
-      const gradient = run(
+      const channelsAsBatch = temporary(transpose, { x: used }, { perm: [3, 1, 2, 0] });
+      const dyAsFilter = temporary(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
+      const gradient = temporary(
         conv2d,
         { x: channelsAsBatch, filter: dyAsFilter },
         {
@@ -72,16 +61,8 @@ export function registerWasmConv2DBackpropFilter(): void {
           dataFormat: 'NHWC',
         },
       );
-      return transpose.kernelFunc({ inputs: { x: gradient }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
-    } finally {
-      for (const t of temporaries) (backend as tf.KernelBackend).disposeData(t.dataId);
-    }
+      return callKernel(transpose, backend, { x: gradient }, { perm: [1, 2, 0, 3] });
+    });
   };
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc });
-}
-
-function wasmKernel(name: string): tf.KernelConfig {
-  const kernel = tf.getKernel(name, 'wasm');
-  if (!kernel) throw new Error(`the wasm backend has no ${name} kernel; import @tensorflow/tfjs-backend-wasm first`);
-  return kernel;
 }

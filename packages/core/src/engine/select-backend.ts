@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './engine-error.ts';
 import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
+import { patchWasmConv2DBackpropInput } from './conv2d-backprop-input.ts';
 import { patchWasmKernels } from './wasm-kernel-patches.ts';
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -92,6 +93,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     if (name === 'wasm') {
       patchWasmKernels();
       registerWasmConv2DBackpropFilter();
+      patchWasmConv2DBackpropInput();
     }
     return undefined;
   } catch (error) {

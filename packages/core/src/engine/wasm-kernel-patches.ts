@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { callKernel, wasmKernel, withTemporaries, type KernelArgs } from './wasm-kernel-calls.ts';
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
 type KernelOutput = ReturnType<tf.KernelFunc>;
 let patched = false;
 
@@ -12,32 +12,23 @@ let patched = false;
  */
 export function patchWasmKernels(): void {
   if (patched) return;
-  const original = tf.getKernel('BatchMatMul', 'wasm');
-  const transposeKernel = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transposeKernel) return;
-  const transposeLastTwo = (x: tf.TensorInfo, backend: KernelArgs['backend']): tf.TensorInfo => {
-    const rank = x.shape.length;
-    const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
-    return transposeKernel.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
-  };
+  const original = wasmKernel('BatchMatMul');
+  const transpose = wasmKernel('Transpose');
   const kernelFunc = (args: KernelArgs): KernelOutput => {
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     if (!transposeA && !transposeB) return original.kernelFunc(args);
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const temporaries: tf.TensorInfo[] = [];
-    const plainA = transposeA ? transposeLastTwo(a, args.backend) : a;
-    const plainB = transposeB ? transposeLastTwo(b, args.backend) : b;
-    if (transposeA) temporaries.push(plainA);
-    if (transposeB) temporaries.push(plainB);
-    try {
-      return original.kernelFunc({
-        ...args,
-        inputs: { a: plainA, b: plainB },
-        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    return withTemporaries(args.backend, (temporary) => {
+      const transposeLastTwo = (x: tf.TensorInfo) => {
+        const rank = x.shape.length;
+        return temporary(transpose, { x }, { perm: [...Array(rank - 2).keys(), rank - 1, rank - 2] });
+      };
+      return callKernel(original, args.backend, { a: transposeA ? transposeLastTwo(a) : a, b: transposeB ? transposeLastTwo(b) : b }, {
+        ...args.attrs,
+        transposeA: false,
+        transposeB: false,
       });
-    } finally {
-      for (const t of temporaries) (args.backend as tf.KernelBackend).disposeData(t.dataId);
-    }
+    });
   };
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
+import { patchWasmConv2DBackpropInput } from './conv2d-backprop-input.ts';
 import { selectBackend } from './select-backend.ts';
 
 interface ConvCase {
@@ -23,13 +24,16 @@ const cases: readonly ConvCase[] = [
   { name: '2×3 strides [1, 2] explicit', x: [2, 6, 9, 2], filter: [2, 3, 2, 3], strides: [1, 2], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
 ];
 
-/** dL/dfilter for L = Σ conv(x, filter) · dy, on whatever backend is current. */
-function filterGradient(c: ConvCase, x: number[], filter: number[], dy: number[]): { values: Float32Array; shape: number[] } {
+/** dL/dfilter or dL/dx for L = Σ conv(x, filter) · dy, on whatever backend is current. */
+function gradient(of: 'filter' | 'x', c: ConvCase, x: number[], filter: number[], dy: number[]): { values: Float32Array; shape: number[] } {
   return tf.tidy(() => {
     const xT = tf.tensor4d(x, c.x);
-    const grad = tf.grad((f) => tf.conv2d(xT, f as tf.Tensor4D, c.strides, c.pad));
-    const forwardShape = tf.conv2d(xT, tf.tensor4d(filter, c.filter), c.strides, c.pad).shape;
-    const g = grad(tf.tensor4d(filter, c.filter), tf.tensor(dy, forwardShape));
+    const filterT = tf.tensor4d(filter, c.filter);
+    const forwardShape = tf.conv2d(xT, filterT, c.strides, c.pad).shape;
+    const g =
+      of === 'filter'
+        ? tf.grad((f) => tf.conv2d(xT, f as tf.Tensor4D, c.strides, c.pad))(filterT, tf.tensor(dy, forwardShape))
+        : tf.grad((input) => tf.conv2d(input as tf.Tensor4D, filterT, c.strides, c.pad))(xT, tf.tensor(dy, forwardShape));
     return { values: g.dataSync() as Float32Array, shape: g.shape };
   });
 }
@@ -42,38 +46,44 @@ function randomValues(size: number, seed: number): number[] {
   return tf.tidy(() => Array.from(tf.randomUniform([size], -1, 1, 'float32', seed).dataSync()));
 }
 
-describe('wasm Conv2DBackpropFilter', () => {
+describe('wasm convolution gradients', () => {
   beforeAll(async () => {
     await selectBackend({ requested: 'wasm' });
+    // Both are idempotent: a second call must not wrap the kernel twice.
     registerWasmConv2DBackpropFilter();
     registerWasmConv2DBackpropFilter();
+    patchWasmConv2DBackpropInput();
+    patchWasmConv2DBackpropInput();
   });
 
-  it.each(cases)('matches the cpu kernel within 1e-4: $name', async (c) => {
+  // Stride-1 cases take the dual-convolution route for the input gradient; strided ones keep wasm's own kernel.
+  it.each(cases.flatMap((c) => (['filter', 'x'] as const).map((of) => ({ ...c, of }))))('d$of matches the cpu kernel within 1e-4: $name', async (c) => {
     const x = randomValues(c.x.reduce((a, b) => a * b), 1);
     const filter = randomValues(c.filter.reduce((a, b) => a * b), 2);
     const dy = randomValues(outputSize(c), 3);
-    const onWasm = filterGradient(c, x, filter, dy);
+    const onWasm = gradient(c.of, c, x, filter, dy);
     await tf.setBackend('cpu');
-    const onCpu = filterGradient(c, x, filter, dy);
+    const onCpu = gradient(c.of, c, x, filter, dy);
     await tf.setBackend('wasm');
-    expect(onWasm.shape).toEqual(c.filter);
+    expect(onWasm.shape).toEqual(c.of === 'filter' ? c.filter : c.x);
     const maxDiff = onWasm.values.reduce((max, v, i) => Math.max(max, Math.abs(v - onCpu.values[i]!)), 0);
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
-  it('serves the fused conv (bias + relu) that tfjs-layers builds, and frees its temporaries', () => {
+  it.each([1, 2])('serves the fused conv (bias + relu) that tfjs-layers builds, and frees its temporaries (stride %i)', (strides) => {
     const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
     const filter = tf.randomUniform([3, 3, 3, 4], -1, 1, 'float32', 5) as tf.Tensor4D;
     const bias = tf.zeros([4]) as tf.Tensor1D;
     const step = () =>
-      tf.tidy(() => tf.grad((f) => tf.fused.conv2d({ x, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias, activation: 'relu' }).sum())(filter));
-    step().dispose();
+      tf.tidy(() => tf.grads((input, f) => tf.fused.conv2d({ x: input as tf.Tensor4D, filter: f as tf.Tensor4D, strides, pad: 'same', bias, activation: 'relu' }).sum())([x, filter]));
+    tf.dispose(step());
     const before = tf.memory();
-    const gradient = step();
-    expect(gradient.shape).toEqual([3, 3, 3, 4]);
-    expect(tf.tidy(() => gradient.abs().sum().arraySync())).toBeGreaterThan(0);
-    gradient.dispose();
+    const [dx, dFilter] = step();
+    expect(dx!.shape).toEqual([2, 8, 8, 3]);
+    expect(dFilter!.shape).toEqual([3, 3, 3, 4]);
+    expect(tf.tidy(() => dx!.abs().sum().arraySync())).toBeGreaterThan(0);
+    expect(tf.tidy(() => dFilter!.abs().sum().arraySync())).toBeGreaterThan(0);
+    tf.dispose([dx!, dFilter!]);
     expect(tf.memory().numTensors).toBe(before.numTensors);
     expect(tf.memory().numBytes).toBe(before.numBytes);
     tf.dispose([x, filter, bias]);
