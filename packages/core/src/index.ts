@@ -11,3 +11,4 @@ export * from './features/index.ts';
 export * from './finetune/index.ts';
 export * from './onnx/index.ts';
 export * from './train/index.ts';
+export { buildHead, type HeadOptions } from './model/build-head.ts';
