@@ -47,6 +47,7 @@ export function rmspropRule({ learningRate, decay = 0.9, epsilon }: Hyperparamet
 
 /** tf.train.adam, whose bias corrections use β^t accumulated in float32 as tfjs does. */
 export function adamRule({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon }: Hyperparameters & { beta1?: number; beta2?: number; epsilon: number }): UpdateRule {
+  const [power1, power2] = [accumulatedPower(beta1), accumulatedPower(beta2)];
   return {
     program: elementwiseProgram(
       'adam',
@@ -60,14 +61,21 @@ export function adamRule({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon }: 
       },
     ),
     slots: ['firstMoment', 'secondMoment'],
-    scalars: (step) => [beta1, 1 - beta1, beta2, 1 - beta2, 1 - accumulatedPower(beta1, step), 1 - accumulatedPower(beta2, step), epsilon, -learningRate],
+    scalars: (step) => [beta1, 1 - beta1, beta2, 1 - beta2, 1 - power1(step), 1 - power2(step), epsilon, -learningRate],
   };
 }
 
-/** β^step as tfjs's float32 variable accumulates it: starting at β, one rounded product per step. */
-function accumulatedPower(beta: number, step: number): number {
+/**
+ * β^step as tfjs's float32 variable accumulates it: starting at β, one rounded product per step.
+ * Steps come in order, so each power extends the last one instead of starting over.
+ */
+function accumulatedPower(beta: number): (step: number) => number {
   const factor = Math.fround(beta);
-  let power = factor;
-  for (let i = 1; i < step; i++) power = Math.fround(power * factor);
-  return power;
+  let last = { step: 1, power: factor };
+  return (step) => {
+    let { step: at, power } = last.step <= step ? last : { step: 1, power: factor };
+    for (; at < step; at++) power = Math.fround(power * factor);
+    last = { step, power };
+    return power;
+  };
 }
