@@ -1,5 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The one test config of every package: each package's `test` target runs
+ * `vitest run --config ../../vitest.shared.ts` from its own folder, which stays the root.
+ */
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
@@ -7,6 +12,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // One temporary folder for the whole run, removed at its end (see the file).
-    globalSetup: ['../../vitest.temp-root.ts'],
+    globalSetup: [fileURLToPath(new URL('./vitest.temp-root.ts', import.meta.url))],
   },
 });
