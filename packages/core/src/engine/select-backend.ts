@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './engine-error.ts';
 import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
+import { registerWasmDepthwiseConv2DGradients } from './depthwise-conv2d-gradients.ts';
 import { patchWasmConv2DBackpropInput } from './conv2d-backprop-input.ts';
 import { patchWasmKernels } from './wasm-kernel-patches.ts';
 
@@ -94,6 +95,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
       patchWasmKernels();
       registerWasmConv2DBackpropFilter();
       patchWasmConv2DBackpropInput();
+      registerWasmDepthwiseConv2DGradients();
     }
     return undefined;
   } catch (error) {

@@ -6,9 +6,10 @@ const depthwise = ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNative
 
 /**
  * Kernels that only training runs: a backend can run a layer forward yet lack its gradient
- * (tfjs-backend-wasm 4.22 has neither depthwise backprop kernel, and no Conv2DBackpropFilter until
- * registerWasmConv2DBackpropFilter adds it). Without this check the first training step fails
- * with "Kernel ... not registered", far from the spec field that caused it.
+ * (tfjs-backend-wasm 4.22 ships neither depthwise backprop kernel nor Conv2DBackpropFilter;
+ * selectBackend registers Transfer Lab's own, but a backend set up any other way may still lack
+ * them). Without this check the first training step fails with "Kernel ... not registered", far
+ * from the spec field that caused it.
  */
 const gradientKernels: Readonly<Record<string, readonly string[]>> = {
   Conv2D: conv,

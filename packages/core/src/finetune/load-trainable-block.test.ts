@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneConfig } from '../backbones/backbone.ts';
-import { registerWasmConv2DBackpropFilter } from '../engine/conv2d-backprop-filter.ts';
+import { registerWasmDepthwiseConv2DGradients } from '../engine/depthwise-conv2d-gradients.ts';
 import { selectBackend } from '../engine/select-backend.ts';
 import { loadFrozenPart } from '../features/frozen-part.ts';
 import { buildHead } from '../model/build-head.ts';
@@ -13,18 +13,63 @@ import { loadTrainableBlock, planTrainableBlock, trainableFromSuggestions, type 
 /** The first layer of InceptionV3's mixed7 block: every branch of it reads mixed6. */
 const mixed7Start = 'conv2d_65';
 const inception = (trainable_from?: string): BackboneConfig => ({ name: 'inception_v3', cutoff: 'mixed7', trainable_from });
+/** MobileNetV2's last four blocks: the first depthwise convolution has stride 2 after a ZeroPadding2D. */
+const mobilenet: BackboneConfig = { name: 'mobilenet_v2', cutoff: 'out_relu', trainable_from: 'block_13_expand' };
 
 /** Boundary and cutoff features of the same images, from one pass of the frozen backbone. */
-async function frozenFeatures(boundary: string, imageSize: [number, number], images: tf.Tensor): Promise<[tf.Tensor, tf.Tensor]> {
-  const frozen = await loadFrozenPart(inception(), [boundary, 'mixed7'], imageSize);
+async function frozenFeatures(config: BackboneConfig, boundary: string, imageSize: [number, number], images: tf.Tensor): Promise<[tf.Tensor, tf.Tensor]> {
+  const frozen = await loadFrozenPart({ ...config, trainable_from: undefined }, [boundary, config.cutoff], imageSize);
   const [atBoundary, atCutoff] = frozen.model.predict(images) as tf.Tensor[];
   frozen.dispose();
   return [atBoundary!, atCutoff!];
 }
 
+/**
+ * Five Adam steps of block + a small head on random images with fixed labels: what changed in the
+ * block's trainable kernels and its frozen BatchNorm constants, and the losses.
+ */
+async function fineTuneFiveSteps(block: TrainableBlock, config: BackboneConfig, imageSize: [number, number], kernelClasses: readonly string[]) {
+  const images = tf.randomUniform([8, ...imageSize, 3], 0, 1, 'float32', 11);
+  const [boundaryFeatures, cutoffFeatures] = await frozenFeatures(config, block.boundary, imageSize, images);
+  const labels = tf.tensor2d([0, 1, 0, 1, 1, 0, 1, 0], [8, 1]);
+  const head = buildHead({
+    featureShape: block.featureShape,
+    classCount: 2,
+    head: { pooling: 'avg', units: 16, activation: 'relu', dropout: 0 },
+    train: { optimizer: 'adam', learning_rate: 1e-3 },
+    seed: 42,
+  });
+  const input = tf.input({ shape: [...block.boundaryShape] });
+  const tuned = tf.model({ inputs: input, outputs: head.apply(block.model.apply(input)) as tf.SymbolicTensor });
+  const optimizer = tf.train.adam(1e-3);
+  tuned.compile({ optimizer, loss: 'binaryCrossentropy' });
+
+  const snapshot = (layers: tf.layers.Layer[]) => layers.flatMap((layer) => layer.getWeights().map((w) => w.clone()));
+  const kernelLayers = block.model.layers.filter((layer) => kernelClasses.includes(layer.getClassName()));
+  const norms = block.model.layers.filter((layer) => layer instanceof FrozenBatchNorm);
+  const kernelsBefore = snapshot(kernelLayers);
+  const normsBefore = snapshot(norms);
+  const losses: number[] = [];
+  for (let step = 0; step < 5; step++) losses.push((await tuned.trainOnBatch(boundaryFeatures, labels)) as number);
+
+  const changed = (before: tf.Tensor[], layers: tf.layers.Layer[]) =>
+    layers.flatMap((layer) => layer.getWeights()).map((w, i) => tf.tidy(() => tf.any(tf.notEqual(w, before[i]!)).dataSync()[0] === 1));
+  const result = {
+    trainableWeights: tuned.trainableWeights.length,
+    losses,
+    kernelWeights: kernelsBefore.length,
+    kernelsChanged: changed(kernelsBefore, kernelLayers),
+    normsChanged: changed(normsBefore, norms),
+  };
+  tf.dispose([images, boundaryFeatures, cutoffFeatures, labels, ...kernelsBefore, ...normsBefore]);
+  // Not tuned.dispose(): it would dispose the nested block too, which the caller still owns.
+  head.dispose();
+  optimizer.dispose();
+  return result;
+}
+
 beforeAll(async () => {
   await selectBackend({ requested: 'wasm' });
-  registerWasmConv2DBackpropFilter();
 });
 
 describe('loadTrainableBlock on InceptionV3 (wasm)', () => {
@@ -55,7 +100,7 @@ describe('loadTrainableBlock on InceptionV3 (wasm)', () => {
 
   it('computes what the full backbone computes: frozen part to mixed6 → block equals the backbone at mixed7', async () => {
     const images = tf.randomUniform([3, 75, 75, 3], 0, 1, 'float32', 7);
-    const [boundaryFeatures, cutoffFeatures] = await frozenFeatures(block.boundary, [75, 75], images);
+    const [boundaryFeatures, cutoffFeatures] = await frozenFeatures(inception(), block.boundary, [75, 75], images);
     const fromBlock = block.model.predict(boundaryFeatures) as tf.Tensor;
     const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(fromBlock, cutoffFeatures))).dataSync()[0]!);
     expect(maxDiff).toBeLessThanOrEqual(1e-4);
@@ -64,40 +109,34 @@ describe('loadTrainableBlock on InceptionV3 (wasm)', () => {
   });
 
   it('fine-tunes block + head on wasm: conv kernels move, BN constants do not, the loss falls', async () => {
-    const images = tf.randomUniform([8, 75, 75, 3], 0, 1, 'float32', 11);
-    const [boundaryFeatures, cutoffFeatures] = await frozenFeatures(block.boundary, [75, 75], images);
-    const labels = tf.tensor2d([0, 1, 0, 1, 1, 0, 1, 0], [8, 1]);
-    const head = buildHead({
-      featureShape: block.featureShape,
-      classCount: 2,
-      head: { pooling: 'avg', units: 16, activation: 'relu', dropout: 0 },
-      train: { optimizer: 'adam', learning_rate: 1e-3 },
-      seed: 42,
-    });
-    const input = tf.input({ shape: [...block.boundaryShape] });
-    const tuned = tf.model({ inputs: input, outputs: head.apply(block.model.apply(input)) as tf.SymbolicTensor });
-    const optimizer = tf.train.adam(1e-3);
-    tuned.compile({ optimizer, loss: 'binaryCrossentropy' });
-    expect(tuned.trainableWeights).toHaveLength(block.trainableWeightCount + 4);
+    const result = await fineTuneFiveSteps(block, inception(mixed7Start), [75, 75], ['Conv2D']);
+    expect(result.trainableWeights).toBe(block.trainableWeightCount + 4);
+    expect(result.losses.every(Number.isFinite)).toBe(true);
+    expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]!);
+    expect(result.kernelsChanged).toEqual(Array(10).fill(true));
+    expect(result.normsChanged).toEqual(Array(20).fill(false));
+  });
+});
 
-    const snapshot = (layers: tf.layers.Layer[]) => layers.flatMap((layer) => layer.getWeights().map((w) => w.clone()));
-    const convs = block.model.layers.filter((layer) => layer.getClassName() === 'Conv2D');
-    const norms = block.model.layers.filter((layer) => layer instanceof FrozenBatchNorm);
-    const kernelsBefore = snapshot(convs);
-    const normsBefore = snapshot(norms);
-    const losses: number[] = [];
-    for (let step = 0; step < 5; step++) losses.push((await tuned.trainOnBatch(boundaryFeatures, labels)) as number);
+describe('loadTrainableBlock on MobileNetV2 (wasm)', () => {
+  let block: TrainableBlock;
 
-    expect(losses.every(Number.isFinite)).toBe(true);
-    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
-    const changed = (before: tf.Tensor[], layers: tf.layers.Layer[]) =>
-      layers.flatMap((layer) => layer.getWeights()).map((w, i) => tf.tidy(() => tf.any(tf.notEqual(w, before[i]!)).dataSync()[0] === 1));
-    expect(changed(kernelsBefore, convs)).toEqual(convs.map(() => true));
-    expect(changed(normsBefore, norms)).toEqual(normsBefore.map(() => false));
-    tf.dispose([images, boundaryFeatures, cutoffFeatures, labels, ...kernelsBefore, ...normsBefore]);
-    // Not tuned.dispose(): it would dispose the nested block too, which the other tests share.
-    head.dispose();
-    optimizer.dispose();
+  beforeAll(async () => {
+    block = await loadTrainableBlock(mobilenet, [96, 96]);
+  });
+
+  afterAll(() => block.dispose());
+
+  it('fine-tunes depthwise and pointwise kernels together: all move, BN constants do not, the loss falls', async () => {
+    expect(block.boundary).toBe('block_12_add');
+    const result = await fineTuneFiveSteps(block, mobilenet, [96, 96], ['Conv2D', 'DepthwiseConv2D']);
+    expect(result.losses.every(Number.isFinite)).toBe(true);
+    expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]!);
+    // Blocks 13–16 (expand, depthwise, project) and Conv_1: 13 kernels, no biases (Keras MobileNetV2 convs have none).
+    expect(result.kernelWeights).toBe(13);
+    expect(result.kernelsChanged).toEqual(Array(13).fill(true));
+    expect(result.normsChanged.length).toBeGreaterThan(0);
+    expect(result.normsChanged.every((changed) => !changed)).toBe(true);
   });
 });
 
@@ -135,10 +174,16 @@ describe('trainable_from validation', () => {
   });
 
   it('refuses a block whose layers the backend cannot train, naming the layer and the missing kernel', async () => {
-    const mobilenet: BackboneConfig = { name: 'mobilenet_v2', cutoff: 'out_relu', trainable_from: 'block_13_pad' };
-    const error = await caughtTlabError(loadTrainableBlock(mobilenet, [96, 96]));
-    expect(error.code).toBe('TLAB_FINETUNE_UNSUPPORTED');
-    expect(error.message).toMatch(/layer 'block_13_depthwise' .* the wasm backend has no DepthwiseConv2dNativeBackprop(Filter|Input) kernel/);
+    // As on a tfjs-backend-wasm without the gradient Transfer Lab registers.
+    const missing = tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm')!;
+    tf.unregisterKernel(missing.kernelName, 'wasm');
+    try {
+      const error = await caughtTlabError(loadTrainableBlock({ ...mobilenet, trainable_from: 'block_13_pad' }, [96, 96]));
+      expect(error.code).toBe('TLAB_FINETUNE_UNSUPPORTED');
+      expect(error.message).toMatch(/layer 'block_13_depthwise' .* the wasm backend has no DepthwiseConv2dNativeBackpropFilter kernel/);
+    } finally {
+      registerWasmDepthwiseConv2DGradients();
+    }
   });
 
   it('needs trainable_from, and keeps the backbone errors for unknown or late layers', async () => {
