@@ -51,7 +51,7 @@ describe('loadAblation', () => {
       { x: null, y: null },
     );
     expect(factors[0]!.levels.map((l) => [l.label, l.isBase])).toEqual([
-      ['{"a":1,"b":2}', true],
+      ['{a: 1, b: 2}', true],
       ['none', false],
     ]);
   });

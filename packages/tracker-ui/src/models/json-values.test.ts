@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { formatValue } from './json-values.ts';
+
+describe('formatValue', () => {
+  it('writes swept values as a spec would: strings bare, mappings and lists in YAML flow style', () => {
+    expect(formatValue('course')).toBe('course');
+    expect(formatValue(0.2)).toBe('0.2');
+    expect(formatValue(null)).toBe('null');
+    expect(formatValue([150, 150])).toBe('[150, 150]');
+    expect(formatValue({ rotation_range: 40, zoom_range: [0.8, 1.2] })).toBe('{rotation_range: 40, zoom_range: [0.8, 1.2]}');
+    expect(formatValue(undefined)).toBe('(not set)');
+  });
+
+  it('keeps mappings that differ only in the type of a value apart, since ablation levels are told apart by their text', () => {
+    expect(formatValue({ a: '1' })).toBe('{a: "1"}');
+    expect(formatValue({ a: 1 })).toBe('{a: 1}');
+  });
+});
