@@ -1,6 +1,8 @@
+import { formatValue } from '@tlab/core';
+
 export function formatParams(params: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(params);
-  return entries.length === 0 ? '(base config)' : entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  return entries.length === 0 ? '(base config)' : entries.map(([k, v]) => `${k}=${formatValue(v)}`).join(' ');
 }
 
 export function formatDuration(seconds: number): string {

@@ -1,8 +1,8 @@
-import type { LevelStats, ResultsReader } from '@tlab/core';
+import { formatValue, type LevelStats, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
 import type { ExperimentMetric } from '../experiment-metric.ts';
 import { badRequest } from '../http-error.ts';
-import { formatValue, sameJson } from './json-values.ts';
+import { sameJson } from './json-values.ts';
 import { pool, type Pooled } from './level-stats.ts';
 
 export interface LevelSummary extends Pooled {

@@ -1,7 +1,6 @@
-import type { ResultsReader } from '@tlab/core';
+import { formatValue, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
 import type { ExperimentMetric } from '../experiment-metric.ts';
-import { formatValue } from './json-values.ts';
 
 export interface ParallelAxis {
   readonly key: string;

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import { formatValue } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import { loadComparison, parseRunIds, type Comparison, type ConfigRow } from '../models/compare.ts';
-import { formatValue } from '../models/json-values.ts';
 import { chart } from '../views/chart.ts';
 import { curveOption, palette } from '../views/curve-option.ts';
 import { epochSeries } from '../views/epoch-charts.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { LeaderboardColumn, LeaderboardRow } from '@tlab/core';
+import { formatValue, type LeaderboardColumn, type LeaderboardRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
 import {
@@ -14,7 +14,6 @@ import {
   type LeaderboardRequest,
 } from '../models/leaderboard.ts';
 import { compareHref, maxCompared } from '../models/compare.ts';
-import { formatValue } from '../models/json-values.ts';
 import { experimentCrumbs, experimentHeader } from '../views/experiment-header.ts';
 import { formatCount, formatDuration, formatSummary } from '../views/format.ts';
 import type { Html } from '../views/html.ts';

@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
-import { flatten, formatValue } from '../models/json-values.ts';
+import { formatValue } from '@tlab/core';
+import { flatten } from '../models/json-values.ts';
 import type { Html } from './html.ts';
 
 /** Every leaf of a resolved config; leaves under a swept key (`augment` sweeps all of augment.*) are marked. */

@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { formatValue } from '../models/json-values.ts';
+import { formatValue } from '@tlab/core';
 import type { Html } from './html.ts';
 
 /** A run's swept values as `key = value` chips. */

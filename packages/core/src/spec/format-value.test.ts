@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue } from './json-values.ts';
+import { formatValue } from './format-value.ts';
 
 describe('formatValue', () => {
   it('writes swept values as a spec would: strings bare, mappings and lists in YAML flow style', () => {
