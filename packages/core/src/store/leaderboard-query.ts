@@ -50,6 +50,7 @@ export interface LeaderboardRow {
   readonly id: string;
   /** In variant order; one member unless seeds are grouped. */
   readonly members: readonly LeaderboardMember[];
+  /** The variant's number as `tlab sweep` prints it (1-based); a group's lowest. Sorting and filtering by `index` use it too. */
   readonly index: number;
   /** Swept values; without `seed` when seeds are grouped. */
   readonly params: Record<string, unknown>;
@@ -119,7 +120,7 @@ const perSeedGroup = `
   FROM measured GROUP BY json_remove(config, '$.seed')`;
 
 const fixedColumnSql: Record<LeaderboardFixedColumn, string> = {
-  index: 'variant_index',
+  index: '(variant_index + 1)',
   id: 'id',
   seed: 'seed',
   status: 'status',
@@ -225,7 +226,7 @@ function toRow(row: BoardSqlRow): LeaderboardRow {
   return {
     id: row.id,
     members,
-    index: row.variant_index,
+    index: row.variant_index + 1,
     params: JSON.parse(row.params) as Record<string, unknown>,
     seed: row.seed,
     status: row.status,

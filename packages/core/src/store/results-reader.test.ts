@@ -139,7 +139,8 @@ describe('leaderboard, one row per run', () => {
     expect(row).toEqual({
       id: 'run3',
       members: [{ id: 'run3', seed: 2, status: 'done' }],
-      index: 3,
+      // Variant 3 in the store is number 4 in tlab sweep's table, and on the leaderboard.
+      index: 4,
       params: { 'head.dropout': 0, augment: 'light', seed: 2 },
       seed: 2,
       status: 'done',

@@ -53,7 +53,7 @@ describe('GET /api/experiments/:id/leaderboard', () => {
 
   it('filters by parameters, metrics and status together', async () => {
     const filtered = await board(`group=none&f.param:backbone.cutoff=block1&${encodeURIComponent('f.best')}=${encodeURIComponent('>=0.7')}&sort=index&dir=asc`);
-    expect(filtered.rows.map((r) => r.index)).toEqual([0, 2, 3]);
+    expect(filtered.rows.map((r) => r.index)).toEqual([1, 3, 4]);
     expect(filtered.filters).toEqual([
       { column: 'param:backbone.cutoff', operator: '=', value: 'block1' },
       { column: 'best', operator: '>=', value: 0.7 },
@@ -62,12 +62,14 @@ describe('GET /api/experiments/:id/leaderboard', () => {
     expect((await board('group=none&f.status=!%3Ddone')).total).toBe(3);
     expect((await board('group=none&f.best=null')).total).toBe(3);
     expect((await board('f.param:head.dropout=0.2')).rows.map((r) => r.params['backbone.cutoff'])).toEqual(['block2', 'block1']);
+    // `#` filters on the number shown, which is tlab sweep's (1-based).
+    expect((await board('group=none&f.index=1')).rows.map((r) => r.index)).toEqual([1]);
   });
 
   it('pages in the database and reports the total over all pages', async () => {
     const second = await board('group=none&sort=index&dir=asc&per=5&page=2');
     expect(second).toMatchObject({ page: 2, perPage: 5, total: 12, pageCount: 3 });
-    expect(second.rows.map((r) => r.index)).toEqual([5, 6, 7, 8, 9]);
+    expect(second.rows.map((r) => r.index)).toEqual([6, 7, 8, 9, 10]);
     const past = await board('group=none&per=5&page=9');
     expect(past).toMatchObject({ total: 12, rows: [] });
   });
@@ -116,15 +118,15 @@ describe('GET /api/experiments/:id/leaderboard.csv', () => {
     const lines = response.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe('index,run_id,backbone.cutoff,head.dropout,seed,status,final_val_accuracy,best_val_accuracy,epochs,wall_seconds');
     expect(lines).toHaveLength(13);
-    expect(lines[1]).toBe(`0,${h.sample.runIds[0]},block1,0,1,done,0.6499999999999999,0.7,3,4.5`);
-    expect(lines[10]).toBe(`9,${h.sample.failedId},block2,0.2,2,failed,,,3,`);
+    expect(lines[1]).toBe(`1,${h.sample.runIds[0]},block1,0,1,done,0.6499999999999999,0.7,3,4.5`);
+    expect(lines[10]).toBe(`10,${h.sample.failedId},block2,0.2,2,failed,,,3,`);
   });
 
   it('exports seed groups with mean and std columns and the runs of each group', async () => {
     const response = await h.get(`${base}.csv?sort=index&dir=asc&f.param:backbone.cutoff=block1`);
     const [header, first] = response.body.split('\r\n');
     expect(header).toBe('index,run_ids,seeds,backbone.cutoff,head.dropout,n,runs,status,final_val_accuracy,final_val_accuracy_std,best_val_accuracy,best_val_accuracy_std,epochs,wall_seconds');
-    expect(first).toMatch(new RegExp(`^0,${h.sample.runIds[0]} ${h.sample.runIds[1]},1 2,block1,0,2,2,done,`));
+    expect(first).toMatch(new RegExp(`^1,${h.sample.runIds[0]} ${h.sample.runIds[1]},1 2,block1,0,2,2,done,`));
   });
 
   it('validates its query like the JSON leaderboard', async () => {
