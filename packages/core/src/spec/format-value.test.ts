@@ -14,5 +14,8 @@ describe('formatValue', () => {
   it('keeps mappings that differ only in the type of a value apart, since ablation levels are told apart by their text', () => {
     expect(formatValue({ a: '1' })).toBe('{a: "1"}');
     expect(formatValue({ a: 1 })).toBe('{a: 1}');
+    expect(formatValue({ a: 'true' })).toBe('{a: "true"}');
+    expect(formatValue({ fill_mode: 'nearest', cutoff: 'block_13_expand' })).toBe('{fill_mode: nearest, cutoff: block_13_expand}');
+    expect(formatValue({ path: 'my model.json' })).toBe('{path: "my model.json"}');
   });
 });

@@ -1,12 +1,17 @@
 /**
  * One line of text for a swept or config value, as a spec would write it: strings bare, and a
  * mapping such as a swept `augment` level in YAML's flow style, `{rotation_range: 40, zoom_range: 0.2}`,
- * with the strings inside it quoted so that `{a: "1"}` and `{a: 1}` stay apart.
+ * with a string inside it quoted where YAML would read it as something else, so that `{a: "1"}`
+ * and `{a: 1}` stay apart.
  */
 export function formatValue(value: unknown): string {
   if (value === undefined) return '(not set)';
   return typeof value === 'string' ? value : flowText(value);
 }
+
+// A string YAML would read back as the same string: `nearest` stays bare, "1" and "true" keep quotes.
+const plainWord = /^[A-Za-z_][\w.-]*$/;
+const yamlKeywords = new Set(['true', 'false', 'null', 'yes', 'no', 'on', 'off', '~']);
 
 function flowText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(flowText).join(', ')}]`;
@@ -15,5 +20,6 @@ function flowText(value: unknown): string {
       .map(([key, field]) => `${key}: ${flowText(field)}`)
       .join(', ')}}`;
   }
-  return JSON.stringify(value);
+  return typeof value === 'string' && plainWord.test(value) && !yamlKeywords.has(value.toLowerCase()) ? value : JSON.stringify(value);
 }
+
