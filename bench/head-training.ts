@@ -4,7 +4,9 @@
  * batch 20) and fine-tuning InceptionV3's mixed7 block (from mixed6 features, 150×150, GAP head).
  * Each is timed as tfjs-layers and tf.train build it and as Transfer Lab runs it (transposed Dense
  * kernel, fused optimizer, dual-convolution input gradient), in this one process; medians of timed
- * steps after warm-up. Both sides run with the transposed-operand matmul fix (engine/wasm-kernel-patches.ts).
+ * steps after warm-up. Fine-tuning MobileNetV2's last blocks has no stock wasm form (no depthwise
+ * gradient kernels), so it is timed on wasm with Transfer Lab's kernels against the cpu backend,
+ * the only tfjs engine here that could train it before. Both sides run with the transposed-operand matmul fix (engine/wasm-kernel-patches.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildHead, loadTrainableBlock, selectBackend, type HeadOptions } from '@tlab/core';
@@ -20,8 +22,8 @@ if (!stockInputGradient) throw new Error('the wasm backend registers no Conv2DBa
 await selectBackend({ requested: 'wasm' });
 const patchedInputGradient = tf.getKernel('Conv2DBackpropInput', 'wasm')!;
 
-async function medianStepMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): Promise<number> {
-  for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
+async function medianStepMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number, warmUpSteps = 2): Promise<number> {
+  for (let i = 0; i < warmUpSteps; i++) await model.trainOnBatch(x, y);
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const started = performance.now();
@@ -77,8 +79,30 @@ console.log(`  wasm's own Conv2DBackpropInput         ${stockFinetune.toFixed(1)
 useInputGradient(patchedInputGradient);
 const patchedFinetune = imagesPerSecond(await medianStepMs(finetune, boundaryFeatures, labels, 3));
 console.log(`  dual-convolution input gradient        ${patchedFinetune.toFixed(1)} images/s  (${(patchedFinetune / stockFinetune).toFixed(2)}×)`);
+boundaryFeatures.dispose();
+disposeModel(finetune);
+
+/** One fine-tuning step of MobileNetV2's last blocks: ~35 s for 2 images on the cpu backend, hence its smaller batch. */
+async function mobilenetFinetuneImagesPerSecond(batch: number, steps: number, warmUpSteps: number): Promise<number> {
+  const mobilenet = await loadTrainableBlock({ name: 'mobilenet_v2', cutoff: 'out_relu', trainable_from: 'block_13_expand' }, [224, 224]);
+  const model = buildHead({ featureShape: mobilenet.featureShape, classCount: 2, head: { ...headConfig, pooling: 'avg' }, train, seed: 1, trunk: mobilenet.model });
+  const inputs = tf.randomUniform([batch, ...mobilenet.boundaryShape], 0, 1, 'float32', 3);
+  const targets = tf.tensor2d(Array.from({ length: batch }, (_, i) => [i % 2]));
+  const rate = (batch * 1000) / (await medianStepMs(model, inputs, targets, steps, warmUpSteps));
+  tf.dispose([inputs, targets]);
+  disposeModel(model);
+  return rate;
+}
+
+console.log(`Fine-tuning MobileNetV2's blocks 13–16 and Conv_1 at 224×224 (GAP head):`);
+const wasmMobilenet = await mobilenetFinetuneImagesPerSecond(batchSize, 5, 2);
+console.log(`  wasm with Transfer Lab's depthwise gradients, batch ${batchSize}  ${wasmMobilenet.toFixed(1)} images/s`);
+await tf.setBackend('cpu');
+const cpuMobilenet = await mobilenetFinetuneImagesPerSecond(2, 1, 1);
+console.log(`  tfjs cpu backend, batch 2                          ${cpuMobilenet.toFixed(2)} images/s  (wasm ${(wasmMobilenet / cpuMobilenet).toFixed(0)}× faster)`);
 
 console.log(
   `BENCH head-training stock_head_step_ms=${stockHeadMs.toFixed(0)} head_step_ms=${headMs.toFixed(0)} head_speedup=${(stockHeadMs / headMs).toFixed(2)} ` +
-    `stock_finetune_img_per_s=${stockFinetune.toFixed(1)} finetune_img_per_s=${patchedFinetune.toFixed(1)} finetune_speedup=${(patchedFinetune / stockFinetune).toFixed(2)}`,
+    `stock_finetune_img_per_s=${stockFinetune.toFixed(1)} finetune_img_per_s=${patchedFinetune.toFixed(1)} finetune_speedup=${(patchedFinetune / stockFinetune).toFixed(2)} ` +
+    `cpu_mobilenet_finetune_img_per_s=${cpuMobilenet.toFixed(2)} mobilenet_finetune_img_per_s=${wasmMobilenet.toFixed(1)} mobilenet_finetune_speedup=${(wasmMobilenet / cpuMobilenet).toFixed(0)}`,
 );
