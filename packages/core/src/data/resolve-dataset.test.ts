@@ -222,21 +222,19 @@ describe('dataset fingerprint', () => {
 });
 
 describe.skipIf(sharedDataset('horse-or-human') === undefined)('horse-or-human (needs ../shared/datasets)', () => {
-  it('resolves 2 classes, 1027 train and 256 validation images, in well under 10 s (needs ../shared/datasets)', async () => {
+  // How fast it resolves is the streaming benchmark's business; a timed unit test fails on a busy machine.
+  it('resolves 2 classes, 1027 train and 256 validation images (needs ../shared/datasets)', async () => {
     const root = sharedDataset('horse-or-human') as string;
-    const started = performance.now();
     const dataset = await resolveDataset(dataConfig({ train: 'train', validation: 'validation' }), {
       seed: 42,
       specDir: workDir,
       dataRoot: root,
       cacheDir: cacheDir(),
     });
-    const seconds = (performance.now() - started) / 1000;
     expect(dataset.classes).toEqual(['horses', 'humans']);
     expect(dataset.train).toHaveLength(1027);
     expect(dataset.validation).toHaveLength(256);
     expect(dataset.train.filter((item) => item.label === 0)).toHaveLength(500);
     expect(dataset.skipped).toEqual([]);
-    expect(seconds).toBeLessThan(10);
   });
 });
