@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { add, elementwiseProgram, ElementwiseKernels, mul } from '../optimizers/elementwise-program.ts';
+import type { WasmMemory } from '../optimizers/wasm-runtime.ts';
 import type { ConvBackpropAttrs, KernelArgs } from './wasm-kernel-calls.ts';
 
 type Shape4D = [number, number, number, number];
@@ -10,14 +12,20 @@ interface DepthwiseBackpropAttrs extends Omit<ConvBackpropAttrs, 'dataFormat'> {
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
+  getMemoryOffset(dataId: tf.DataId): number;
+  readonly wasm: { readonly asm: { readonly memory: WasmMemory } };
 }
+
+/** sum[i] += a[i]·b[i] over a run of channels, in SIMD on the wasm heap. */
+const multiplyAccumulate = elementwiseProgram('multiply_accumulate', ['sum', 'a', 'b'], [], (x) => ({ sum: add(x.sum, mul(x.a, x.b)) }));
+const compiled = new WeakMap<WasmMemory, ElementwiseKernels>();
 
 /**
  * tfjs-backend-wasm 4.22 runs depthwise convolutions forward but has neither gradient kernel, so
- * no MobileNetV2 block can be fine-tuned there. Both gradients are plain loops over the wasm heap:
- * a depthwise filter has only kh·kw·channels weights, so even a 56×56×144 block costs a few
- * million multiply-adds per image, far below the pointwise convolutions around it, which XNNPACK
- * runs. Idempotent; a tfjs that ships the kernels wins.
+ * no MobileNetV2 block can be fine-tuned there. Both gradients are sums over filter taps of
+ * channel-wise products: with one filter per channel (MobileNetV2's), each tap is one
+ * multiply-accumulate over a contiguous run of channels, done in SIMD on the wasm heap (4–5× a JS
+ * loop here); other channel multipliers take a JS loop. Idempotent; a tfjs that ships the kernels wins.
  */
 export function registerWasmDepthwiseConv2DGradients(): void {
   if (!tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')) {
@@ -28,20 +36,21 @@ export function registerWasmDepthwiseConv2DGradients(): void {
   }
 }
 
-/** dx[b, y·s + i·d − pad, x·s + j·d − pad, c] += dy[b, y, x, c·m + q] · w[i, j, c, q] */
+/** dx[b, y·s + i·d − pad, x·s + j·d − pad, c] += Σ_q dy[b, y, x, c·m + q] · w[i, j, c, q] */
 function backpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { inputShape, ...convAttrs } = attrs as unknown as DepthwiseBackpropAttrs & { inputShape: Shape4D };
-  const geometry = convGeometry(inputShape, filter.shape as Shape4D, convAttrs);
+  const { taps, inChannels, multiplier } = convGeometry(inputShape, filter.shape as Shape4D, convAttrs);
   const { out, result: dx, sources: [dyValues, weights] } = zeroedOutput(backend, inputShape, [dy, filter]);
-  forEachTap(geometry, (inputAt, outputAt, tapAt) => {
-    const { inChannels, multiplier } = geometry;
+  if (multiplier === 1) return accumulateOverTaps(backend, taps, inChannels, [out, offsetOf.input], [dy, offsetOf.output], [filter, offsetOf.tap]);
+  for (let t = 0; t < taps.length; t += 3) {
+    const [inputAt, outputAt, tapAt] = [taps[t]!, taps[t + 1]!, taps[t + 2]!];
     for (let c = 0; c < inChannels; c++) {
       let sum = 0;
-      for (let q = 0; q < multiplier; q++) sum += dyValues[outputAt + c * multiplier + q]! * weights[tapAt + c * multiplier + q]!;
+      for (let k = c * multiplier; k < (c + 1) * multiplier; k++) sum += dyValues[outputAt + k]! * weights[tapAt + k]!;
       dx[inputAt + c] = dx[inputAt + c]! + sum;
     }
-  });
+  }
   return out;
 }
 
@@ -49,19 +58,45 @@ function backpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 function backpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { filterShape, ...convAttrs } = attrs as unknown as DepthwiseBackpropAttrs & { filterShape: Shape4D };
-  const geometry = convGeometry(x.shape as Shape4D, filterShape, convAttrs);
+  const { taps, inChannels, multiplier } = convGeometry(x.shape as Shape4D, filterShape, convAttrs);
   const { out, result: dw, sources: [xValues, dyValues] } = zeroedOutput(backend, filterShape, [x, dy]);
-  forEachTap(geometry, (inputAt, outputAt, tapAt) => {
-    const { inChannels, multiplier } = geometry;
+  if (multiplier === 1) return accumulateOverTaps(backend, taps, inChannels, [out, offsetOf.tap], [x, offsetOf.input], [dy, offsetOf.output]);
+  for (let t = 0; t < taps.length; t += 3) {
+    const [inputAt, outputAt, tapAt] = [taps[t]!, taps[t + 1]!, taps[t + 2]!];
     for (let c = 0; c < inChannels; c++) {
       const input = xValues[inputAt + c]!;
-      for (let q = 0; q < multiplier; q++) {
-        const k = c * multiplier + q;
-        dw[tapAt + k] = dw[tapAt + k]! + input * dyValues[outputAt + k]!;
-      }
+      for (let k = c * multiplier; k < (c + 1) * multiplier; k++) dw[tapAt + k] = dw[tapAt + k]! + input * dyValues[outputAt + k]!;
     }
-  });
+  }
   return out;
+}
+
+/** Which of a tap's three offsets (see ConvGeometry.taps) locates an array's run of channels. */
+const offsetOf = { input: 0, output: 1, tap: 2 } as const;
+
+/**
+ * For every tap: sum[run] += a[run] · b[run], each array's run of `channels` starting at that
+ * tap's offset for it. `sum` is updated in place: the elementwise pass reads each element before
+ * writing it back to the same address.
+ */
+function accumulateOverTaps(
+  backend: KernelArgs['backend'],
+  taps: Int32Array,
+  channels: number,
+  [sum, sumOffset]: [tf.TensorInfo, number],
+  [a, aOffset]: [tf.TensorInfo, number],
+  [b, bOffset]: [tf.TensorInfo, number],
+): tf.TensorInfo {
+  const heap = backend as unknown as WasmHeapBackend;
+  const memory = heap.wasm.asm.memory;
+  const kernels = compiled.get(memory) ?? new ElementwiseKernels([multiplyAccumulate], memory);
+  compiled.set(memory, kernels);
+  const [sumBase, aBase, bBase] = [sum, a, b].map((t) => heap.getMemoryOffset(t.dataId)) as [number, number, number];
+  for (let t = 0; t < taps.length; t += 3) {
+    const target = sumBase + 4 * taps[t + sumOffset]!;
+    kernels.run(multiplyAccumulate, [target, aBase + 4 * taps[t + aOffset]!, bBase + 4 * taps[t + bOffset]!], [target], channels, []);
+  }
+  return sum;
 }
 
 /** A zeroed float32 output on the wasm heap, with views of it and of `inputs`. */
@@ -75,24 +110,22 @@ function zeroedOutput<const Inputs extends readonly tf.TensorInfo[]>(backend: Ke
 }
 
 interface ConvGeometry {
-  readonly info: tf.backend_util.Conv2DInfo;
+  /**
+   * (input pixel, output pixel, tap) flat offsets, three per (batch, output pixel, filter tap)
+   * whose input pixel lies inside the image; every channel of the three starts there. Listing
+   * them first keeps the per-channel loops, where the time goes, free of geometry.
+   */
+  readonly taps: Int32Array;
   readonly inChannels: number;
   readonly multiplier: number;
 }
 
 function convGeometry(inputShape: Shape4D, filterShape: Shape4D, attrs: DepthwiseBackpropAttrs): ConvGeometry {
   const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
-  return { info, inChannels: filterShape[2], multiplier: filterShape[3] };
-}
-
-/**
- * Calls `visit` once per (batch, output pixel, filter tap) whose input pixel lies inside the
- * image, with the flat offsets of that input pixel, that output pixel and that tap; every
- * channel of the three starts there.
- */
-function forEachTap({ info, inChannels, multiplier }: ConvGeometry, visit: (inputAt: number, outputAt: number, tapAt: number) => void): void {
   const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const [inChannels, multiplier] = [filterShape[2], filterShape[3]];
   const outChannels = inChannels * multiplier;
+  const taps: number[] = [];
   for (let b = 0; b < batchSize; b++) {
     for (let y = 0; y < outHeight; y++) {
       for (let x = 0; x < outWidth; x++) {
@@ -103,10 +136,11 @@ function forEachTap({ info, inChannels, multiplier }: ConvGeometry, visit: (inpu
           for (let j = 0; j < filterWidth; j++) {
             const col = x * strideWidth + j * dilationWidth - padInfo.left;
             if (col < 0 || col >= inWidth) continue;
-            visit(((b * inHeight + row) * inWidth + col) * inChannels, outputAt, (i * filterWidth + j) * outChannels);
+            taps.push(((b * inHeight + row) * inWidth + col) * inChannels, outputAt, (i * filterWidth + j) * outChannels);
           }
         }
       }
     }
   }
+  return { taps: Int32Array.from(taps), inChannels, multiplier };
 }

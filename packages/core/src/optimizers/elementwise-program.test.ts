@@ -39,6 +39,17 @@ describe('elementwise programs compiled to wasm', () => {
     expect(heap[second! + length]).toBe(-99);
   });
 
+  it('updates an array in place when an output is one of the inputs (SIMD body and scalar tail)', () => {
+    const accumulate = elementwiseProgram('accumulate', ['sum', 'a'], [], (x) => ({ sum: add(x.sum, mul(x.a, x.a)) }));
+    const memory = new Memory({ initial: 1 });
+    const heap = new Float32Array(memory.buffer);
+    const length = 11;
+    for (let i = 0; i < length; i++) [heap[i], heap[100 + i]] = [i, Math.fround(i / 3)];
+    new ElementwiseKernels([accumulate], memory).run(accumulate, [0, 400], [0], length, []);
+    const third = (i: number) => Math.fround(i / 3);
+    expect(Array.from(heap.subarray(0, length))).toEqual(Array.from({ length }, (_, i) => Math.fround(i + Math.fround(third(i) * third(i)))));
+  });
+
   it('refuses a call with the wrong number of operands', () => {
     const kernels = new ElementwiseKernels([program], new Memory({ initial: 1 }));
     expect(() => kernels.run(program, [0], [8, 16], 1, [1, 1])).toThrow(/takes 2 inputs, 2 outputs and 2 scalars/);

@@ -148,8 +148,9 @@ export class ElementwiseKernels {
   }
 
   /**
-   * `inputs` and `outputs` are byte addresses of `length` float32 elements each; outputs must not
-   * overlap inputs. Scalars are rounded to float32, as tfjs rounds a JS number operand.
+   * `inputs` and `outputs` are byte addresses of `length` float32 elements each. An output may be
+   * an input exactly (updated in place: each element is read before it is written) but must not
+   * overlap one otherwise. Scalars are rounded to float32, as tfjs rounds a JS number operand.
    */
   run(program: ElementwiseProgram, inputs: readonly number[], outputs: readonly number[], length: number, scalars: readonly number[]): void {
     if (inputs.length !== program.inputs.length || outputs.length !== program.outputs.length || scalars.length !== program.scalars.length) {
