@@ -3,10 +3,11 @@
  * Flatten head (7×7×768 features → Dense 1024 relu → Dropout 0.2 → Dense 1 sigmoid, RMSprop 1e-4,
  * batch 20) and fine-tuning InceptionV3's mixed7 block (from mixed6 features, 150×150, GAP head).
  * Each is timed as tfjs-layers and tf.train build it and as Transfer Lab runs it (transposed Dense
- * kernel, fused optimizer, dual-convolution input gradient), in this one process; medians of timed
- * steps after warm-up. Fine-tuning MobileNetV2's last blocks has no stock wasm form (no depthwise
- * gradient kernels), so it is timed on wasm with Transfer Lab's kernels against the cpu backend,
- * the only tfjs engine here that could train it before. Both sides run with the transposed-operand matmul fix (engine/wasm-kernel-patches.ts).
+ * kernel, fused optimizer; the input gradient as a dual convolution, or a matrix product for 1×1
+ * filters), in this one process; medians of timed steps after warm-up. Fine-tuning MobileNetV2's
+ * last blocks has no stock wasm form (no depthwise gradient kernels), so it is timed on wasm with
+ * Transfer Lab's kernels against the cpu backend, the only tfjs engine here that could train it
+ * before. Both sides run with the transposed-operand matmul fix (engine/wasm-kernel-patches.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildHead, loadTrainableBlock, selectBackend, type HeadOptions } from '@tlab/core';
@@ -78,7 +79,7 @@ const stockFinetune = imagesPerSecond(await medianStepMs(finetune, boundaryFeatu
 console.log(`  wasm's own Conv2DBackpropInput         ${stockFinetune.toFixed(1)} images/s`);
 useInputGradient(patchedInputGradient);
 const patchedFinetune = imagesPerSecond(await medianStepMs(finetune, boundaryFeatures, labels, 3));
-console.log(`  dual-convolution input gradient        ${patchedFinetune.toFixed(1)} images/s  (${(patchedFinetune / stockFinetune).toFixed(2)}×)`);
+console.log(`  Transfer Lab's Conv2DBackpropInput     ${patchedFinetune.toFixed(1)} images/s  (${(patchedFinetune / stockFinetune).toFixed(2)}×)`);
 boundaryFeatures.dispose();
 disposeModel(finetune);
 

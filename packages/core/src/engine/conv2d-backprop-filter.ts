@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { isPointwise, pointwiseFilterGradient } from './pointwise-conv-gradients.ts';
 import { callKernel, wasmKernel, withTemporaries, type ConvBackpropAttrs, type KernelArgs } from './wasm-kernel-calls.ts';
 
 interface BackpropFilterAttrs extends ConvBackpropAttrs {
@@ -10,7 +11,8 @@ interface BackpropFilterAttrs extends ConvBackpropAttrs {
  * kernel throws there, and fine-tuning cannot run. The filter gradient is itself a convolution:
  * dW[i,j,c,o] = Σ_{n,y,x} x[n, y·s + i − pad, x·s + j − pad, c] · dy[n,y,x,o], i.e. x with the batch
  * as channels, convolved with dy as the filter, dilated by the forward stride. Running it through
- * wasm's own (XNNPACK) Conv2D keeps it SIMD-fast. Idempotent; a tfjs that ships the kernel wins.
+ * wasm's own (XNNPACK) Conv2D keeps it SIMD-fast; a 1×1 convolution's is a plain matrix product
+ * (see pointwise-conv-gradients.ts). Idempotent; a tfjs that ships the kernel wins.
  */
 export function registerWasmConv2DBackpropFilter(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
@@ -32,6 +34,7 @@ export function registerWasmConv2DBackpropFilter(): void {
       false,
       'channelsLast',
     );
+    if (isPointwise(info)) return pointwiseFilterGradient(backend, x, dy, info);
     // Rows and columns past the last window the forward pass read never reach dW; they are
     // sliced off rather than given a negative padding, which XNNPACK does not take.
     const reachHeight = (info.outHeight - 1) * info.strideHeight + info.filterHeight - info.padInfo.top;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { isPointwise, pointwiseInputGradient } from './pointwise-conv-gradients.ts';
 import { callKernel, wasmKernel, withTemporaries, type ConvBackpropAttrs, type KernelArgs } from './wasm-kernel-calls.ts';
 
 interface BackpropInputAttrs extends ConvBackpropAttrs {
@@ -12,7 +13,8 @@ let patched = false;
  * step. For stride 1 the input gradient is a forward convolution of dy with the filter rotated by
  * 180° and its in/out channels swapped, padded by (kernel − 1 − forward padding) on each side:
  * dx[n,y,x,c] = Σ_{i,j,o} dy[n, y − i + top, x − j + left, o] · W[i,j,c,o]. Running that through
- * wasm's XNNPACK Conv2D makes it SIMD-fast. Strided convolutions (dy would need zeros between its
+ * wasm's XNNPACK Conv2D makes it SIMD-fast; a 1×1 convolution's is a plain matrix product (see
+ * pointwise-conv-gradients.ts). Strided convolutions (dy would need zeros between its
  * pixels, which XNNPACK's convolution does not insert) keep the original kernel. Idempotent.
  */
 export function patchWasmConv2DBackpropInput(): void {
@@ -26,6 +28,7 @@ export function patchWasmConv2DBackpropInput(): void {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as BackpropInputAttrs;
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    if (dataFormat === 'NHWC' && isPointwise(info)) return pointwiseInputGradient(args.backend, dy, filter, info);
     const top = info.filterHeight - 1 - info.padInfo.top;
     const left = info.filterWidth - 1 - info.padInfo.left;
     // The dual convolution must come out at exactly the input's size.

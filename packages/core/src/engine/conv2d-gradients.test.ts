@@ -16,7 +16,12 @@ interface ConvCase {
 }
 
 const cases: readonly ConvCase[] = [
+  // 1×1 stride 1 unpadded: both gradients are matrix products (pointwise-conv-gradients.ts).
   { op: 'conv2d', name: '1×1', x: [2, 5, 5, 6], filter: [1, 1, 6, 4], strides: [1, 1], pad: 'valid' },
+  { op: 'conv2d', name: '1×1 same, more channels', x: [3, 7, 6, 19], filter: [1, 1, 19, 33], strides: [1, 1], pad: 'same' },
+  // 1×1 but strided or padded: the general routes.
+  { op: 'conv2d', name: '1×1 stride 2', x: [2, 7, 7, 5], filter: [1, 1, 5, 3], strides: [2, 2], pad: 'valid' },
+  { op: 'conv2d', name: '1×1 explicit padding', x: [2, 4, 5, 3], filter: [1, 1, 3, 2], strides: [1, 1], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
   { op: 'conv2d', name: '3×3 stride 1 same', x: [2, 7, 6, 3], filter: [3, 3, 3, 5], strides: [1, 1], pad: 'same' },
   { op: 'conv2d', name: '3×3 stride 2 valid (odd size)', x: [3, 9, 9, 4], filter: [3, 3, 4, 2], strides: [2, 2], pad: 'valid' },
   // Even input with stride 2 'valid': the last row and column are never read by the forward pass.
@@ -83,9 +88,13 @@ describe('wasm convolution gradients', () => {
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
-  it.each([1, 2])('serves the fused conv (bias + relu) that tfjs-layers builds, and frees its temporaries (stride %i)', (strides) => {
+  it.each([
+    [3, 1],
+    [3, 2],
+    [1, 1],
+  ])('serves the fused conv (bias + relu) that tfjs-layers builds, and frees its temporaries (filter size %i, stride %i)', (size, strides) => {
     const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
-    const filter = tf.randomUniform([3, 3, 3, 4], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const filter = tf.randomUniform([size, size, 3, 4], -1, 1, 'float32', 5) as tf.Tensor4D;
     const bias = tf.zeros([4]) as tf.Tensor1D;
     const step = () =>
       tf.tidy(() => tf.grads((input, f) => tf.fused.conv2d({ x: input as tf.Tensor4D, filter: f as tf.Tensor4D, strides, pad: 'same', bias, activation: 'relu' }).sum())([x, filter]));
@@ -93,7 +102,7 @@ describe('wasm convolution gradients', () => {
     const before = tf.memory();
     const [dx, dFilter] = step();
     expect(dx!.shape).toEqual([2, 8, 8, 3]);
-    expect(dFilter!.shape).toEqual([3, 3, 3, 4]);
+    expect(dFilter!.shape).toEqual([size, size, 3, 4]);
     expect(tf.tidy(() => dx!.abs().sum().arraySync())).toBeGreaterThan(0);
     expect(tf.tidy(() => dFilter!.abs().sum().arraySync())).toBeGreaterThan(0);
     tf.dispose([dx!, dFilter!]);
