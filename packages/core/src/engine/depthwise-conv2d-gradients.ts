@@ -1,19 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { add, elementwiseProgram, ElementwiseKernels, mul } from '../optimizers/elementwise-program.ts';
-import type { WasmMemory } from '../optimizers/wasm-runtime.ts';
+import type { WasmBackendInternals, WasmMemory } from '../optimizers/wasm-runtime.ts';
 import type { ConvBackpropAttrs, KernelArgs } from './wasm-kernel-calls.ts';
 
 type Shape4D = [number, number, number, number];
 
 interface DepthwiseBackpropAttrs extends Omit<ConvBackpropAttrs, 'dataFormat'> {
   dilations: number | [number, number];
-}
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
-  getMemoryOffset(dataId: tf.DataId): number;
-  readonly wasm: { readonly asm: { readonly memory: WasmMemory } };
 }
 
 /** sum[i] += a[i]·b[i] over a run of channels, in SIMD on the wasm heap. */
@@ -41,8 +34,9 @@ function backpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { inputShape, ...convAttrs } = attrs as unknown as DepthwiseBackpropAttrs & { inputShape: Shape4D };
   const { taps, inChannels, multiplier } = convGeometry(inputShape, filter.shape as Shape4D, convAttrs);
-  const { out, result: dx, sources: [dyValues, weights] } = zeroedOutput(backend, inputShape, [dy, filter]);
+  const out = zeroedOutput(backend, inputShape);
   if (multiplier === 1) return accumulateOverTaps(backend, taps, inChannels, [out, offsetOf.input], [dy, offsetOf.output], [filter, offsetOf.tap]);
+  const [dx, dyValues, weights] = heapViews(backend, [out, dy, filter]);
   for (let t = 0; t < taps.length; t += 3) {
     const [inputAt, outputAt, tapAt] = [taps[t]!, taps[t + 1]!, taps[t + 2]!];
     for (let c = 0; c < inChannels; c++) {
@@ -59,8 +53,9 @@ function backpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { filterShape, ...convAttrs } = attrs as unknown as DepthwiseBackpropAttrs & { filterShape: Shape4D };
   const { taps, inChannels, multiplier } = convGeometry(x.shape as Shape4D, filterShape, convAttrs);
-  const { out, result: dw, sources: [xValues, dyValues] } = zeroedOutput(backend, filterShape, [x, dy]);
+  const out = zeroedOutput(backend, filterShape);
   if (multiplier === 1) return accumulateOverTaps(backend, taps, inChannels, [out, offsetOf.tap], [x, offsetOf.input], [dy, offsetOf.output]);
+  const [dw, xValues, dyValues] = heapViews(backend, [out, x, dy]);
   for (let t = 0; t < taps.length; t += 3) {
     const [inputAt, outputAt, tapAt] = [taps[t]!, taps[t + 1]!, taps[t + 2]!];
     for (let c = 0; c < inChannels; c++) {
@@ -87,7 +82,7 @@ function accumulateOverTaps(
   [a, aOffset]: [tf.TensorInfo, number],
   [b, bOffset]: [tf.TensorInfo, number],
 ): tf.TensorInfo {
-  const heap = backend as unknown as WasmHeapBackend;
+  const heap = backend as WasmBackendInternals;
   const memory = heap.wasm.asm.memory;
   const kernels = compiled.get(memory) ?? new ElementwiseKernels([multiplyAccumulate], memory);
   compiled.set(memory, kernels);
@@ -99,14 +94,21 @@ function accumulateOverTaps(
   return sum;
 }
 
-/** A zeroed float32 output on the wasm heap, with views of it and of `inputs`. */
-function zeroedOutput<const Inputs extends readonly tf.TensorInfo[]>(backend: KernelArgs['backend'], shape: Shape4D, inputs: Inputs) {
-  const heap = backend as unknown as WasmHeapBackend;
+/** A float32 output on the wasm heap, filled with zeros to accumulate into. */
+function zeroedOutput(backend: KernelArgs['backend'], shape: Shape4D): tf.TensorInfo {
+  const heap = backend as WasmBackendInternals;
   const out = heap.makeOutput(shape, 'float32');
-  // Allocating can grow the wasm memory and detach earlier views, so every view is taken after it.
-  const result = (heap.typedArrayFromHeap(out) as Float32Array).fill(0);
-  const sources = inputs.map((input) => heap.typedArrayFromHeap(input)) as { [K in keyof Inputs]: Float32Array };
-  return { out, result, sources };
+  heap.typedArrayFromHeap(out).fill(0);
+  return out;
+}
+
+/**
+ * Float32 views of tensors on the wasm heap. Allocating can grow the wasm memory and detach
+ * earlier views, so they are taken after every output is made.
+ */
+function heapViews<const Tensors extends readonly tf.TensorInfo[]>(backend: KernelArgs['backend'], tensors: Tensors) {
+  const heap = backend as WasmBackendInternals;
+  return tensors.map((t) => heap.typedArrayFromHeap(t)) as { [K in keyof Tensors]: Float32Array };
 }
 
 interface ConvGeometry {

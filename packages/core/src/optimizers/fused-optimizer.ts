@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ElementwiseKernels } from './elementwise-program.ts';
 import type { UpdateRule } from './update-rules.ts';
-import type { WasmMemory } from './wasm-runtime.ts';
-
-/** What the wasm backend exposes beyond its typings: the heap its tensors live in. */
-type WasmBackendInternals = BackendWasm & { wasm: { asm: { memory: WasmMemory } } };
+import type { WasmBackendInternals } from './wasm-runtime.ts';
 
 /**
  * An optimizer that updates each variable in one pass on the wasm heap. tfjs's own optimizers run

@@ -1,3 +1,5 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
 /**
  * The slice of the WebAssembly JS API these kernels use. Node has it all, but TypeScript declares
  * it only in the DOM library, which this Node-only package does not load.
@@ -16,3 +18,6 @@ interface WasmRuntime {
 }
 
 export const wasmRuntime = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
+
+/** What the wasm backend exposes beyond its typings: the heap its tensors live in. */
+export type WasmBackendInternals = BackendWasm & { wasm: { asm: { memory: WasmMemory } } };
