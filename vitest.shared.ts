@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One temporary folder for the whole run, removed at its end (see the file).
     globalSetup: [fileURLToPath(new URL('./vitest.temp-root.ts', import.meta.url))],
+    // No test downloads: `weights: imagenet` resolves from local folders or fails with TLAB_WEIGHTS_MISSING.
+    env: { TLAB_OFFLINE: '1' },
   },
 });

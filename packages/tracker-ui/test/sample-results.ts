@@ -44,6 +44,7 @@ const environment: RunEnvironment = {
   host: { hostname: 'test-host', platform: 'linux-x64', cpus: 2, node: 'v20' },
   datasetFingerprint: 'f'.repeat(64),
   weightsHash: 'a'.repeat(64),
+  weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 0,
 };
 

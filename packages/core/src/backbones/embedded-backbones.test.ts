@@ -4,12 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../engine/select-backend.ts';
 import type { Backbone, BackboneConfig } from './backbone.ts';
 import { ImageTooSmallError, UnknownLayerError } from './backbone-errors.ts';
+import { embeddedModelSource, type EmbeddedModelName } from './embedded-models.ts';
+import { parseTopology } from './keras-topology.ts';
 import { backboneLayerNames, backboneWeightsHash, loadBackbone, validateBackboneConfig } from './load-backbone.ts';
 
-const inception = (cutoff: string, trainable_from?: string): BackboneConfig => ({ name: 'inception_v3', cutoff, trainable_from });
-const mobilenet = (cutoff: string): BackboneConfig => ({ name: 'mobilenet_v2', cutoff });
+/** Layer names of nsfwjs's own topology (Keras 2.2.4 wrote them in `model.layers` order), input included. */
+async function nsfwjsLayerNames(name: EmbeddedModelName): Promise<string[]> {
+  const source = embeddedModelSource(name);
+  return parseTopology(await source.readTopology(), source.file).layers.map((layer) => layer.name);
+}
 
-/** Pinned: the embedded bytes are fixed by nsfwjs@4.4.0, so these change only if the package does. */
+const inception = (cutoff: string, trainable_from?: string): BackboneConfig => ({ name: 'inception_v3', weights: 'embedded', cutoff, trainable_from });
+const mobilenet = (cutoff: string): BackboneConfig => ({ name: 'mobilenet_v2', weights: 'embedded', alpha: 1, cutoff });
+
+/**
+ * Pinned: the embedded bytes are fixed by nsfwjs@4.4.0, so these change only if the package does
+ * (the hash is of nsfwjs's model as stored, not of the TypeScript architecture it loads into).
+ */
 const pinnedHashes = {
   inception_v3: '5f35377aaf99b6283d3ec3564afd111123493a4956eae9c36bf1d6854eccd1fe',
   mobilenet_v2: '61ae3243f2946c9709de2aebdfecc1046daa79fe62ab3ab0f5d2a1bc044d8bc8',
@@ -20,7 +31,10 @@ function maxAbsDiff(a: tf.LayersModel, b: tf.LayersModel, x: tf.Tensor): number 
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor))).dataSync()[0]!);
 }
 
-/** Cuts nsfwjs's own, fully loaded model at `layer`: the reference the pruned build must match. */
+/**
+ * Cuts nsfwjs's own, fully loaded model at `layer`: the reference that the TypeScript architecture,
+ * given nsfwjs's weights by position, must match.
+ */
 function referenceCut(full: tf.LayersModel, layer: string): tf.LayersModel {
   return tf.model({ inputs: full.inputs, outputs: full.getLayer(layer).output as tf.SymbolicTensor });
 }
@@ -68,16 +82,17 @@ describe('embedded InceptionV3', () => {
     expect((error as Error).message).toMatch(/40×40 .* inception_v3 cut at 'mixed7' \(layer '\w+' would output/);
   });
 
-  it("at 299×299 the pruned mixed7 equals the mixed7 of nsfwjs's own full model", async () => {
+  it("at 299×299 the TypeScript InceptionV3 with the embedded weights equals nsfwjs's own model at mixed7 and mixed10", async () => {
     const nsfwjs = await loadNsfwjs('InceptionV3', { size: 299 });
     const full = (nsfwjs as unknown as { model: tf.LayersModel }).model;
-    const reference = referenceCut(full, 'mixed7');
-    const pruned = await loadBackbone(inception('mixed7'), [299, 299]);
-    expect(pruned.featureShape).toEqual([17, 17, 768]);
     const x = tf.randomUniform([1, 299, 299, 3], 0, 1, 'float32', 2);
-    expect(maxAbsDiff(reference, pruned.model, x)).toBeLessThan(1e-5);
+    for (const [cutoff, shape] of [['mixed7', [17, 17, 768]], ['mixed10', [8, 8, 2048]]] as const) {
+      const ours = await loadBackbone(inception(cutoff), [299, 299]);
+      expect(ours.featureShape).toEqual(shape);
+      expect(maxAbsDiff(referenceCut(full, cutoff), ours.model, x), cutoff).toBeLessThanOrEqual(1e-5);
+      ours.dispose();
+    }
     tf.dispose(x);
-    pruned.dispose();
     full.dispose();
   });
 
@@ -101,15 +116,17 @@ describe('embedded InceptionV3', () => {
     expect((error as Error).message).toBe(
       "backbone.cutoff: backbone inception_v3 has no layer 'mixed_7'. Did you mean 'mixed7'? " +
         'Useful cutoffs: mixed0, mixed1, mixed2, mixed3, mixed4, mixed5, mixed6, mixed7, mixed8, mixed9, mixed10; ' +
-        'any of its 306 other layers also works (backboneLayerNames lists them).',
+        'any of its 299 other layers also works (backboneLayerNames lists them).',
     );
   });
 
-  it('lists its 317 layers from the topology and has no layer that rescales the input', async () => {
+  it('lists the 310 layers of Keras InceptionV3 without its top, in the order of the nsfwjs (Keras 2.2.4) topology, none rescaling the input', async () => {
     const names = await backboneLayerNames(inception('mixed7'));
-    expect(names).toHaveLength(317);
+    expect(names).toHaveLength(310);
+    const kerasOrder = (await nsfwjsLayerNames('inception_v3')).slice(1, 311);
+    expect(names).toEqual(kerasOrder);
     expect(names.filter((name) => /^mixed\d+$/.test(name))).toEqual(Array.from({ length: 11 }, (_, i) => `mixed${i}`));
-    await expect(validateBackboneConfig(inception('dense_3'))).resolves.toEqual({ rescalingLayers: [] });
+    await expect(validateBackboneConfig(inception('mixed10'))).resolves.toEqual({ rescalingLayers: [] });
   });
 
   it('has a stable weightsHash that the dry run computes without building', async () => {
@@ -157,9 +174,10 @@ describe('embedded MobileNetV2', () => {
   it('suggests its feature points for an unknown cutoff, has no rescaling layer, and a stable hash', async () => {
     await expect(validateBackboneConfig(mobilenet('block_13_expand_rel'))).rejects.toThrow(
       "Did you mean 'block_13_expand_relu'? Useful cutoffs: block_1_expand_relu, block_3_expand_relu, block_6_expand_relu, " +
-        'block_13_expand_relu, block_16_project, out_relu; any of its 155 other layers also works',
+        'block_13_expand_relu, block_16_project, out_relu; any of its 148 other layers also works',
     );
     await expect(validateBackboneConfig(mobilenet('out_relu'))).resolves.toEqual({ rescalingLayers: [] });
+    expect(await backboneLayerNames(mobilenet('out_relu'))).toEqual((await nsfwjsLayerNames('mobilenet_v2')).slice(1, 155));
     expect(await backboneWeightsHash(mobilenet('out_relu'))).toBe(pinnedHashes.mobilenet_v2);
   });
 });

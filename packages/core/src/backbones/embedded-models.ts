@@ -7,31 +7,11 @@ import type { ModelSource } from './model-source.ts';
 
 export type EmbeddedModelName = 'inception_v3' | 'mobilenet_v2';
 
-const inceptionBlocks = Array.from({ length: 11 }, (_, i) => `mixed${i}`);
-
-/**
- * The points Keras users cut MobileNetV2 at: the expand activations at strides 2, 4, 8 and 16
- * (the feature pyramid of its detection and segmentation examples) and the last two outputs at
- * stride 32.
- */
-const mobileNetFeaturePoints = [
-  'block_1_expand_relu',
-  'block_3_expand_relu',
-  'block_6_expand_relu',
-  'block_13_expand_relu',
-  'block_16_project',
-  'out_relu',
-];
-
-const curatedCutoffs: Record<EmbeddedModelName, readonly string[]> = {
-  inception_v3: inceptionBlocks,
-  mobilenet_v2: mobileNetFeaturePoints,
-};
-
 const require = createRequire(import.meta.url);
 
 /**
- * nsfwjs ships each model as UMD CommonJS modules: the model JSON, and one module per weight shard
+ * The nsfwjs model itself, the source of the `embedded` weights (its topology is the Keras one the
+ * TypeScript architectures reproduce). nsfwjs ships each model as UMD CommonJS modules: the model JSON, and one module per weight shard
  * exporting the shard's bytes as base64. Its `exports` map forbids importing them by subpath, so
  * they are required by file path from the package folder.
  */
@@ -41,7 +21,6 @@ export function embeddedModelSource(name: EmbeddedModelName): ModelSource {
   return {
     label: name,
     file: modelFile,
-    curatedCutoffs: curatedCutoffs[name],
     immutable: true,
     readTopology: async () => readModelModule().modelTopology,
     readModel: async () => {

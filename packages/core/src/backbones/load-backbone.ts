@@ -16,8 +16,9 @@ export async function loadBackbone(config: BackboneConfig, imageSize: [number, n
   if (imageSize.length !== 2 || !imageSize.every((side) => Number.isInteger(side) && side > 0)) {
     throw new RangeError(`imageSize must be [height, width] in whole pixels, got ${JSON.stringify(imageSize)}`);
   }
-  const { source, graph, plan } = await planFromTopology(config);
+  const { source, graph, plan } = await planFromTopology(config, imageSize);
   const raw = await source.readModel();
+  await source.checkWeightsCover?.(raw, plan.kept);
   const kept = new Set(plan.kept);
   const weights = sliceWeights(raw, new Set(graph.layers.map((layer) => layer.name)), kept, source.file);
   const modelTopology = cutTopology(graph, plan.kept, config.cutoff, imageSize, source.file);
@@ -71,8 +72,8 @@ export function backboneWeightsHash(config: BackboneConfig): Promise<string> {
   return sourceWeightsHash(modelSourceFor(config));
 }
 
-async function planFromTopology(config: BackboneConfig): Promise<{ source: ModelSource; graph: LayerGraph; plan: CutPlan }> {
-  const source = modelSourceFor(config);
+async function planFromTopology(config: BackboneConfig, imageSize?: [number, number]): Promise<{ source: ModelSource; graph: LayerGraph; plan: CutPlan }> {
+  const source = modelSourceFor(config, imageSize);
   const graph = parseTopology(await source.readTopology(), source.file);
   return { source, graph, plan: planCut(source, graph, config) };
 }

@@ -13,7 +13,7 @@ export interface RawModel {
 const storedBytes: Record<string, number> = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1, bool: 1 };
 
 /** The layer a weight belongs to: Keras and tfjs name weights `<layer>/<weight>`. */
-function weightOwner(spec: io.WeightsManifestEntry): string {
+export function weightOwner(spec: io.WeightsManifestEntry): string {
   return spec.name.split('/', 1)[0]!;
 }
 
@@ -38,7 +38,7 @@ export function sliceWeights(
         `weight '${spec.name}' does not belong to any top-level layer (nested models are not supported as backbones; save the inner model on its own)`,
       );
     }
-    const length = byteLength(spec, file);
+    const length = storedByteLength(spec, file);
     if (keptLayers.has(owner)) kept.push({ spec, offset, length });
     offset += length;
   }
@@ -54,7 +54,7 @@ export function sliceWeights(
   return { weightSpecs: kept.map((weight) => weight.spec), weightData: weightData.buffer };
 }
 
-function byteLength(spec: io.WeightsManifestEntry, file: string): number {
+export function storedByteLength(spec: io.WeightsManifestEntry, file: string): number {
   const dtype = spec.quantization?.dtype ?? spec.dtype;
   const bytes = storedBytes[dtype];
   if (bytes === undefined) throw new BackboneInvalidError(file, `weight '${spec.name}' has unsupported dtype ${dtype}`);

@@ -22,6 +22,7 @@ const rememberedHashes = new Map<string, Promise<string>>();
 
 /** Hashes `raw` when the caller already holds it; otherwise reads the source (once per process for immutable sources). */
 export function sourceWeightsHash(source: ModelSource, raw?: RawModel): Promise<string> {
+  if (source.weightsHash) return source.weightsHash();
   const compute = async () => hashRawModel(raw ?? (await source.readModel()));
   if (!source.immutable) return compute();
   let hash = rememberedHashes.get(source.label);

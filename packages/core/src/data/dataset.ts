@@ -22,7 +22,7 @@ export interface Dataset {
   readonly skipped: readonly SkippedFile[];
 }
 
-/** A batch of decoded images: NHWC float32 pixels already multiplied by `rescale`. */
+/** A batch of decoded images: NHWC float32 pixels already preprocessed (`data.preprocessing`). */
 export interface ImageBatch {
   readonly pixels: Float32Array;
   readonly labels: Int32Array;

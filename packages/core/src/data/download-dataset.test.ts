@@ -54,7 +54,7 @@ function sha256(bytes: Buffer): string {
 }
 
 function remote(url: string, digest = archiveSha256): ResolvedConfig['data'] {
-  return { url, sha256: digest, root: 'horse-or-human', train: 'train', validation: 'validation', image_size: [150, 150], rescale: 1 / 255 };
+  return { url, sha256: digest, root: 'horse-or-human', train: 'train', validation: 'validation', image_size: [150, 150], preprocessing: 'rescale', rescale: 1 / 255 };
 }
 
 describe('data.url', () => {

@@ -18,7 +18,7 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const plain: LoadImageBatchOptions = { imageSize: [20, 30], rescale: 1 / 255, augment: null, seed: 3, epoch: 0, sampleIds: [0] };
+const plain: LoadImageBatchOptions = { imageSize: [20, 30], preprocessing: { mode: 'rescale', rescale: 1 / 255 }, augment: null, seed: 3, epoch: 0, sampleIds: [0] };
 
 /** Writes raw pixels (channels 1–4) as a PNG and returns its item. */
 async function png(name: string, width: number, height: number, channels: 1 | 2 | 3 | 4, pixel: (x: number, y: number) => number[], label = 0): Promise<DatasetItem> {
@@ -63,7 +63,7 @@ describe('loadImageBatch', () => {
       .png()
       .toFile(deep);
     const size = [4, 4] as const;
-    const batch = await loadImageBatch([rgba, greyAlpha, { path: deep, label: 0, sha256: 'unused-by-loading' }], { ...plain, imageSize: size, rescale: 1, sampleIds: [0, 1, 2] });
+    const batch = await loadImageBatch([rgba, greyAlpha, { path: deep, label: 0, sha256: 'unused-by-loading' }], { ...plain, imageSize: size, preprocessing: { mode: 'rescale', rescale: 1 }, sampleIds: [0, 1, 2] });
     expect(rgbAt(batch.pixels, size, 0, 1, 1)).toEqual([200, 100, 50]);
     expect(rgbAt(batch.pixels, size, 1, 1, 1)).toEqual([60, 60, 60]);
     expect(rgbAt(batch.pixels, size, 2, 1, 1)).toEqual([10, 20, 30]);
@@ -98,13 +98,13 @@ describe('loadImageBatch', () => {
 describe.skipIf(sharedDataset('horse-or-human') === undefined)('loadImageBatch on horse-or-human (needs ../shared/datasets)', () => {
   it('loads a batch of 20 at 150×150 with the course augmentation (needs ../shared/datasets)', async () => {
     const dataset = await resolveDataset(
-      { train: 'train', validation: 'validation', image_size: [150, 150], rescale: 1 / 255, max_per_class: 10 },
+      { train: 'train', validation: 'validation', image_size: [150, 150], preprocessing: 'rescale', rescale: 1 / 255, max_per_class: 10 },
       { seed: 42, specDir: dir, dataRoot: sharedDataset('horse-or-human') as string, cacheDir: dir },
     );
     const items = dataset.train.slice(0, 20);
     const batch = await loadImageBatch(items, {
       imageSize: [150, 150],
-      rescale: 1 / 255,
+      preprocessing: { mode: 'rescale', rescale: 1 / 255 },
       augment: augmentPresets.course,
       seed: 42,
       epoch: 0,

@@ -6,10 +6,11 @@ import { DataUnreadableError } from './data-errors.ts';
 import type { DatasetItem, ImageBatch } from './dataset.ts';
 import { decodeRgb, describeDecodeError } from './decode-image.ts';
 import { decodeConcurrency, mapWithConcurrency } from './map-with-concurrency.ts';
+import { writePreprocessed, type Preprocessing } from './preprocessing.ts';
 
 export interface LoadImageBatchOptions {
   readonly imageSize: readonly [height: number, width: number];
-  readonly rescale: number;
+  readonly preprocessing: Preprocessing;
   /** null: no augmentation (validation, feature caching). */
   readonly augment: AugmentConfig | null;
   readonly seed: number;
@@ -19,11 +20,11 @@ export interface LoadImageBatchOptions {
 }
 
 /**
- * Decodes, resizes, augments and rescales `items` into one NHWC float32 batch. Only this batch is
+ * Decodes, resizes, augments and preprocesses `items` into one NHWC float32 batch. Only this batch is
  * ever in memory; decoding and warping run on sharp's thread pool, a bounded number at a time.
  */
 export async function loadImageBatch(items: readonly DatasetItem[], options: LoadImageBatchOptions): Promise<ImageBatch> {
-  const { imageSize, rescale, augment, seed, epoch, sampleIds } = options;
+  const { imageSize, preprocessing, augment, seed, epoch, sampleIds } = options;
   if (sampleIds.length !== items.length) {
     throw new RangeError(`loadImageBatch: ${items.length} items but ${sampleIds.length} sample ids`);
   }
@@ -38,11 +39,7 @@ export async function loadImageBatch(items: readonly DatasetItem[], options: Loa
             mode: augment.fill_mode,
             cval: augment.cval,
           });
-    // A plain loop: this runs on the JS thread, and forEach made it a third of the decode time.
-    const offset = index * valuesPerImage;
-    for (let i = 0; i < valuesPerImage; i++) {
-      pixels[offset + i] = (image.data[i] as number) * rescale;
-    }
+    writePreprocessed(image.data, pixels, index * valuesPerImage, preprocessing);
   });
   return { pixels, labels: Int32Array.from(items, (item) => item.label), size: items.length };
 }

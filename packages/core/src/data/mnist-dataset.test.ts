@@ -41,7 +41,7 @@ describe('builtin mnist', () => {
   });
 
   it('resolves like any class-folder dataset, with a fingerprint that is the same on every build', async () => {
-    const data = { builtin: selection, image_size: [32, 32] as [number, number], rescale: 1 / 255 };
+    const data = { builtin: selection, image_size: [32, 32] as [number, number], preprocessing: 'rescale' as const, rescale: 1 / 255 };
     const dataset = await resolveDataset(data, { seed: 1, specDir: cacheDir, cacheDir });
     expect(dataset.classes).toEqual(['3', '8']);
     expect(dataset.train).toHaveLength(12);
@@ -53,7 +53,7 @@ describe('builtin mnist', () => {
       await fs.rm(elsewhere, { recursive: true, force: true });
     }
 
-    const batch = await loadImageBatch(dataset.train.slice(0, 2), { imageSize: [32, 32], rescale: 1 / 255, augment: null, seed: 1, epoch: 0, sampleIds: [0, 1] });
+    const batch = await loadImageBatch(dataset.train.slice(0, 2), { imageSize: [32, 32], preprocessing: { mode: 'rescale', rescale: 1 / 255 }, augment: null, seed: 1, epoch: 0, sampleIds: [0, 1] });
     expect(batch.pixels).toHaveLength(2 * 32 * 32 * 3);
     // Grey becomes three equal channels; digits are white strokes on black.
     for (let i = 0; i < batch.pixels.length; i += 3) {

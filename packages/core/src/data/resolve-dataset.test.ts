@@ -8,7 +8,7 @@ import { resolveDataset } from './resolve-dataset.ts';
 import { caughtTlabError } from '../testing/caught-tlab-error.ts';
 
 function dataConfig(data: Partial<ResolvedConfig['data']>): ResolvedConfig['data'] {
-  return { image_size: [150, 150], rescale: 1 / 255, ...data };
+  return { image_size: [150, 150], preprocessing: 'rescale', rescale: 1 / 255, ...data };
 }
 
 let workDir: string;

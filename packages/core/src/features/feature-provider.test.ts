@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../data/dataset.ts';
+import type { Preprocessing } from '../data/preprocessing.ts';
 import { selectBackend } from '../engine/select-backend.ts';
 import { createRandom, deriveSeed } from '../random/seeded-random.ts';
 import { augmentPresets } from '../spec/schema.ts';
@@ -52,8 +53,17 @@ describe.each(['tfjs', 'onnx'] as const)('feature provider on the %s engine (tin
     part.dispose();
   });
 
-  const provider = (cutoff: string, loader: LoadImageBatch, cache?: FeatureCache) =>
-    createFeatureProvider({ extractor, cutoff, weightsHash: part.backbone.weightsHash, imageSize, rescale: 1, seed: 5, loadImageBatch: loader, ...(cache ? { cache } : {}) });
+  const provider = (cutoff: string, loader: LoadImageBatch, cache?: FeatureCache, keys: { weightsHash?: string; preprocessing?: Preprocessing } = {}) =>
+    createFeatureProvider({
+      extractor,
+      cutoff,
+      weightsHash: keys.weightsHash ?? part.backbone.weightsHash,
+      imageSize,
+      preprocessing: keys.preprocessing ?? { mode: 'rescale', rescale: 1 },
+      seed: 5,
+      loadImageBatch: loader,
+      ...(cache ? { cache } : {}),
+    });
 
   it('taps every cutoff in one pass, each with its own shape', () => {
     expect(extractor.engine).toBe(engine);
@@ -71,6 +81,18 @@ describe.each(['tfjs', 'onnx'] as const)('feature provider on the %s engine (tin
     expect(decoded()).toBe(items.length);
     expect(warm).toEqual(cold);
     expect(otherCutoff.length).toBe(items.length * part.featureShapes['block2']!.reduce((a, b) => a * b, 1));
+    cache.close();
+  });
+
+  it('never serves features of other weights or another preprocessing (embedded and ImageNet features never mix)', async () => {
+    const cache = new FeatureCache(path.join(cacheDir, `keys-${engine}`));
+    const { load, decoded } = countingLoader();
+    await provider('block3', load, cache).features(request());
+    await provider('block3', load, cache, { weightsHash: 'f'.repeat(64) }).features(request());
+    await provider('block3', load, cache, { preprocessing: { mode: 'tf', rescale: 1 } }).features(request());
+    expect(decoded()).toBe(3 * items.length);
+    await provider('block3', load, cache, { weightsHash: 'f'.repeat(64) }).features(request());
+    expect(decoded()).toBe(3 * items.length);
     cache.close();
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetItem, ImageBatch } from '../data/dataset.ts';
 import type { LoadImageBatchOptions } from '../data/load-image-batch.ts';
+import type { Preprocessing } from '../data/preprocessing.ts';
 import { canonicalJson } from '../spec/canonical-json.ts';
 import type { AugmentConfig } from '../spec/schema.ts';
 import type { FeatureCache } from './feature-cache.ts';
@@ -31,7 +32,7 @@ export interface FeatureProviderOptions {
   readonly cutoff: string;
   readonly weightsHash: string;
   readonly imageSize: [number, number];
-  readonly rescale: number;
+  readonly preprocessing: Preprocessing;
   readonly seed: number;
   readonly loadImageBatch: LoadImageBatch;
   /**
@@ -50,7 +51,7 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
   const compute = async (request: FeatureRequest): Promise<Record<string, Float32Array>> => {
     const batch = await options.loadImageBatch(request.items, {
       imageSize: options.imageSize,
-      rescale: options.rescale,
+      preprocessing: options.preprocessing,
       augment: request.augment,
       seed: options.seed,
       epoch: request.epoch,
@@ -71,7 +72,7 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
           weights: options.weightsHash,
           layer,
           size: options.imageSize,
-          rescale: options.rescale,
+          preprocessing: options.preprocessing,
           precision: cache.precision,
           image: item.sha256,
           // An augmented image is one draw of (seed, epoch, sample): that draw is part of its identity.

@@ -12,9 +12,9 @@ import { loadTrainableBlock, planTrainableBlock, trainableFromSuggestions, type 
 
 /** The first layer of InceptionV3's mixed7 block: every branch of it reads mixed6. */
 const mixed7Start = 'conv2d_65';
-const inception = (trainable_from?: string): BackboneConfig => ({ name: 'inception_v3', cutoff: 'mixed7', trainable_from });
+const inception = (trainable_from?: string): BackboneConfig => ({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7', trainable_from });
 /** MobileNetV2's last four blocks: the first depthwise convolution has stride 2 after a ZeroPadding2D. */
-const mobilenet: BackboneConfig = { name: 'mobilenet_v2', cutoff: 'out_relu', trainable_from: 'block_13_expand' };
+const mobilenet: BackboneConfig = { name: 'mobilenet_v2', weights: 'embedded', cutoff: 'out_relu', trainable_from: 'block_13_expand' };
 
 /** Boundary and cutoff features of the same images, from one pass of the frozen backbone. */
 async function frozenFeatures(config: BackboneConfig, boundary: string, imageSize: [number, number], images: tf.Tensor): Promise<[tf.Tensor, tf.Tensor]> {

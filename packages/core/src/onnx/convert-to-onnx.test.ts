@@ -37,7 +37,7 @@ describe('convertToOnnx agrees with tfjs predict', () => {
   });
 
   it('InceptionV3 at 75×75, mixed5 and mixed7 in one pass, with every BatchNormalization folded', async () => {
-    const backbone = await loadBackbone({ name: 'inception_v3', cutoff: 'mixed7' }, [75, 75]);
+    const backbone = await loadBackbone({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7' }, [75, 75]);
     const graph = buildOnnxGraph(backbone.model, ['mixed5', 'mixed7']);
     const ops = graph.nodes.map((node) => node.opType);
     expect(ops.filter((op) => op === 'Conv')).toHaveLength(70);
@@ -53,7 +53,7 @@ describe('convertToOnnx agrees with tfjs predict', () => {
   });
 
   it('MobileNetV2 at 96×96 cut at out_relu (depthwise, relu6, add, zero padding)', async () => {
-    const backbone = await loadBackbone({ name: 'mobilenet_v2', cutoff: 'out_relu' }, [96, 96]);
+    const backbone = await loadBackbone({ name: 'mobilenet_v2', weights: 'embedded', cutoff: 'out_relu' }, [96, 96]);
     const ops = new Set(buildOnnxGraph(backbone.model, ['out_relu']).nodes.map((node) => node.opType));
     expect([...ops].sort()).toEqual(['Add', 'Clip', 'Conv', 'Pad']);
     const diffs = await maxAbsDiffs(backbone.model, ['out_relu'], 3, 2);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { architectureNames } from '../architectures/architecture-names.ts';
 
 /**
  * The experiment spec. Every default is the course recipe (InceptionV3 at 150×150 cut at mixed7,
@@ -72,6 +73,10 @@ const imageSizeSchema = z
   .default(150)
   .describe('Input size: one number for square images, or [height, width].');
 
+/** Keras's `preprocess_input` modes, plus the course's plain `rescale`. */
+export const preprocessingModes = ['rescale', 'tf', 'caffe', 'torch'] as const;
+export type PreprocessingMode = (typeof preprocessingModes)[number];
+
 export const builtinDatasetNames = ['mnist'] as const;
 
 const builtinDataSchema = z.strictObject({
@@ -99,7 +104,13 @@ const dataSchema = z
       .optional()
       .describe('Expected sha256 of the archive at `url`; without it the first download prints the hash to pin.'),
     image_size: imageSizeSchema,
-    rescale: z.number().positive().default(1 / 255),
+    preprocessing: z
+      .enum(preprocessingModes)
+      .default('rescale')
+      .describe(
+        "How pixels are scaled for the backbone: rescale (times `rescale`, the course's 1/255) or Keras's preprocess_input modes tf (to [-1, 1]), caffe (BGR, ImageNet mean subtracted), torch (ImageNet mean and std).",
+      ),
+    rescale: z.number().positive().default(1 / 255).describe('The factor of `preprocessing: rescale`.'),
     max_per_class: positiveInt.optional().describe('Use at most this many images per class and split (first by sorted name).'),
   })
   .superRefine((data, ctx) => {
@@ -121,15 +132,40 @@ const dataSchema = z
     }
   });
 
-export const backboneNames = ['inception_v3', 'mobilenet_v2', 'tiny_cnn'] as const;
+export const backboneNames = [...architectureNames, 'tiny_cnn'] as const;
 export type BackboneName = (typeof backboneNames)[number];
+
+/** The backbones whose weights install with Transfer Lab (`weights: embedded`). */
+export const embeddedBackbones: readonly BackboneName[] = ['inception_v3', 'mobilenet_v2', 'tiny_cnn'];
 
 const backboneSchema = z
   .strictObject({
     name: z.enum(backboneNames).default('inception_v3'),
-    path: z.string().optional().describe("A tfjs LayersModel model.json of your own; overrides `name`."),
+    path: z.string().optional().describe("A tfjs LayersModel model.json of your own (topology and weights); overrides `name`."),
+    weights: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "imagenet (Keras's ImageNet weights, the default), embedded (the weights that install with Transfer Lab), or a path to a Keras .h5 / .keras file or a tfjs model.json of the same architecture.",
+      ),
+    alpha: z.number().positive().max(2).optional().describe('Width multiplier of mobilenet and mobilenet_v2 (default 1), as Keras.'),
     cutoff: z.string().min(1).default('mixed7').describe('Layer whose output feeds the head.'),
     trainable_from: z.string().min(1).optional().describe('Unfreeze this layer and every layer after it (fine-tuning).'),
+  })
+  .superRefine((backbone, ctx) => {
+    if (backbone.path !== undefined && backbone.weights !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`path` is a whole model with its own weights; expected `weights` only with `name`', path: ['weights'] });
+    }
+    if (backbone.weights === 'embedded' && backbone.path === undefined && !embeddedBackbones.includes(backbone.name)) {
+      ctx.addIssue({ code: 'custom', message: `no embedded weights for ${backbone.name}; embedded weights exist for ${embeddedBackbones.join(', ')}`, path: ['weights'] });
+    }
+    if (backbone.name === 'tiny_cnn' && backbone.weights !== undefined && backbone.weights !== 'embedded') {
+      ctx.addIssue({ code: 'custom', message: 'tiny_cnn has only its seeded embedded weights; expected no `weights` or `embedded`', path: ['weights'] });
+    }
+    if (backbone.alpha !== undefined && backbone.name !== 'mobilenet' && backbone.name !== 'mobilenet_v2') {
+      ctx.addIssue({ code: 'custom', message: `alpha is the width of mobilenet and mobilenet_v2; ${backbone.name} has none`, path: ['alpha'] });
+    }
   })
   .prefault({});
 
@@ -230,7 +266,9 @@ export type Spec = z.output<typeof specSchema>;
 export type VariantConfig = z.output<typeof variantConfigSchema>;
 
 /** A variant's config with presets expanded and the image size normalised, as the engine uses it. */
-export type ResolvedConfig = Omit<VariantConfig, 'augment' | 'data'> & {
+export type ResolvedConfig = Omit<VariantConfig, 'augment' | 'data' | 'backbone'> & {
   augment: AugmentConfig;
+  /** `weights` spelled out except for a user's `path` model; `alpha` spelled out for the MobileNets. */
+  backbone: VariantConfig['backbone'];
   data: Omit<VariantConfig['data'], 'image_size'> & { image_size: [number, number] };
 };

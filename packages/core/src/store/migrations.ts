@@ -86,6 +86,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN lease_expires_at INTEGER;
   CREATE INDEX runs_by_lease ON runs (status, lease_expires_at);
   `,
+  // Which weights a run used, in words (`imagenet (keras h5)`, `embedded (nsfwjs)`, a path); its
+  // weights_hash says exactly which bytes.
+  /* 4 */ `
+  ALTER TABLE runs ADD COLUMN weights_source TEXT;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

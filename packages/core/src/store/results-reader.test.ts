@@ -25,6 +25,7 @@ const environment: RunEnvironment = {
   host: { hostname: 'h', platform: 'linux', cpus: 1, node: 'v20' },
   datasetFingerprint: 'd'.repeat(64),
   weightsHash: 'w'.repeat(64),
+  weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 0,
 };
 

@@ -24,6 +24,8 @@ export interface RunEnvironment {
   readonly host: HostInfo;
   readonly datasetFingerprint: string;
   readonly weightsHash: string;
+  /** The weights in words (`imagenet (keras h5)`, `embedded (nsfwjs)`, a path); null for runs stored before it was recorded. */
+  readonly weightsSource: string | null;
   readonly skippedFiles: number;
 }
 

@@ -47,6 +47,7 @@ const environment: RunEnvironment = {
   host: { hostname: 'bench-1', platform: 'linux', cpus: 8, node: 'v20.20.2' },
   datasetFingerprint: 'd'.repeat(64),
   weightsHash: 'w'.repeat(64),
+  weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 3,
 };
 

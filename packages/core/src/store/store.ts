@@ -45,6 +45,7 @@ type EnvironmentColumns =
       host: string;
       dataset_fingerprint: string;
       weights_hash: string;
+      weights_source: string | null;
       skipped_files: number;
     };
 
@@ -142,13 +143,14 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     host: string;
     datasetFingerprint: string;
     weightsHash: string;
+    weightsSource: string | null;
     skippedFiles: number;
   }>(
     `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL, attempts = attempts + 1,
        lease_owner = @owner, lease_expires_at = @expires,
        backend = @backend, threads = @threads, frozen_engine = @frozenEngine, frozen_threads = @frozenThreads,
        versions = @versions, host = @host,
-       dataset_fingerprint = @datasetFingerprint, weights_hash = @weightsHash, skipped_files = @skippedFiles
+       dataset_fingerprint = @datasetFingerprint, weights_hash = @weightsHash, weights_source = @weightsSource, skipped_files = @skippedFiles
      WHERE id = @id`,
   );
   const endAttempt = db.prepare<{ id: string; status: RunStatus; error: string | null; now: string }>(
@@ -325,6 +327,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
           host: JSON.stringify(environment.host),
           datasetFingerprint: environment.datasetFingerprint,
           weightsHash: environment.weightsHash,
+          weightsSource: environment.weightsSource,
           skippedFiles: environment.skippedFiles,
         });
         return true;
@@ -395,6 +398,7 @@ function toEnvironment(row: EnvironmentColumns): RunEnvironment | null {
     host: JSON.parse(row.host) as HostInfo,
     datasetFingerprint: row.dataset_fingerprint,
     weightsHash: row.weights_hash,
+    weightsSource: row.weights_source,
     skippedFiles: row.skipped_files,
   };
 }

@@ -66,10 +66,10 @@ describe('variantId', () => {
     // If this changes, every stored result loses its id: only change it on purpose.
     expect(ids(spec)).toMatchInlineSnapshot(`
       [
-        "d33136a60554a05f",
-        "16e9203a39518e21",
-        "cb047b2e174a9fb0",
-        "045ef81fb06a2a00",
+        "3ba695b0744593ec",
+        "8ca6e03c23d68f13",
+        "7ebf1046feefc5bf",
+        "f49f52d2fd140006",
       ]
     `);
   });

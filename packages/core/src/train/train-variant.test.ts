@@ -35,7 +35,7 @@ function syntheticFeatures(onRequest?: (request: FeatureRequest) => void): Featu
 function config(overrides: Partial<ResolvedConfig['train']> = {}, head: Partial<ResolvedConfig['head']> = {}): ResolvedConfig {
   return {
     seed: 7,
-    data: { train: 'unused', image_size: [8, 8], rescale: 1 },
+    data: { train: 'unused', image_size: [8, 8], preprocessing: 'rescale', rescale: 1 },
     backbone: { name: 'tiny_cnn', cutoff: 'block1' },
     head: { pooling: 'avg', units: 16, activation: 'relu', dropout: 0.2, ...head },
     train: { optimizer: 'adam', learning_rate: 0.01, batch_size: 8, epochs: 4, ...overrides },

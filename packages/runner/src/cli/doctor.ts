@@ -47,7 +47,7 @@ export async function runDoctor(options: { readonly db: string; readonly cacheDi
     ...(engine.backend === 'cpu' ? { fix: 'the pure-JS cpu backend is ~30x slower: check that @tensorflow/tfjs-backend-wasm installed' } : {}),
   });
 
-  const part = await loadFrozenPart({ name: 'inception_v3', cutoff: 'mixed7' }, ['mixed7'], [150, 150]);
+  const part = await loadFrozenPart({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7' }, ['mixed7'], [150, 150]);
   try {
     for (const name of ['onnx', 'tfjs'] as const) report(await measureEngine(part, name, options.cacheDir, engine.threads));
   } finally {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision } from '@tlab/core';
+import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision, type WeightsSettings } from '@tlab/core';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
-import type { SweepOptions } from '../sweep/run-sweep.ts';
+import { defaultWeightsSettings, type SweepOptions } from '../sweep/run-sweep.ts';
 
 export class UsageError extends TlabError {
   constructor(message: string) {
@@ -20,6 +20,9 @@ Sweep options:
   --only <id>          run only this variant (repeatable)
   --dry-run            print the variant table and exit without training
   --data-root <dir>    folder that relative data paths resolve against (or TLAB_DATA_ROOT)
+  --weights-dir <dir>  folder searched first for ImageNet weights (or TLAB_WEIGHTS_DIR); then
+                       <cache-dir>/weights and ~/.keras/models, else downloaded once
+                       (never with TLAB_OFFLINE=1)
   --strategy <s>       planned (default: share frozen passes, cache features) or naive (every
                        variant alone, features recomputed each epoch, as Keras does)
   --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
@@ -37,6 +40,7 @@ export interface SweepArgs {
   readonly db: string;
   readonly cacheDir: string;
   readonly dataRoot: string | undefined;
+  readonly weights: WeightsSettings;
   readonly overrides: readonly string[];
   readonly only: readonly string[];
   readonly dryRun: boolean;
@@ -64,6 +68,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         db: { type: 'string', default: '.tlab/tlab.db' },
         'cache-dir': { type: 'string', default: '.tlab/cache' },
         'data-root': { type: 'string' },
+        'weights-dir': { type: 'string' },
         set: { type: 'string', multiple: true, default: [] },
         only: { type: 'string', multiple: true, default: [] },
         'dry-run': { type: 'boolean', default: false },
@@ -99,6 +104,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         db: values.db,
         cacheDir: values['cache-dir'],
         dataRoot: values['data-root'] ?? process.env['TLAB_DATA_ROOT'],
+        weights: {
+          ...defaultWeightsSettings(),
+          weightsDir: values['weights-dir'] ?? process.env['TLAB_WEIGHTS_DIR'],
+          download: process.env['TLAB_OFFLINE'] !== '1',
+        },
         overrides: values.set,
         only: values.only,
         dryRun: values['dry-run'],
@@ -119,6 +129,7 @@ export function sweepOptionsOf(args: SweepArgs): Omit<SweepOptions, 'reporter' |
     dbFile: args.db,
     cacheDir: args.cacheDir,
     dataRoot: args.dataRoot,
+    weights: args.weights,
     overrides: args.overrides,
     only: args.only,
     dryRun: args.dryRun,

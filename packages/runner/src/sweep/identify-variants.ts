@@ -1,8 +1,8 @@
-import path from 'node:path';
 import {
   backboneWeightsHash,
   canonicalJson,
   loadBackbone,
+  locateBackbone,
   planTrainableBlock,
   selectBackend,
   resolveDataset,
@@ -11,6 +11,9 @@ import {
   type BackboneConfig,
   type Dataset,
   type PlannedVariant,
+  type Preprocessing,
+  type WeightsSettings,
+  preprocessingOf,
 } from '@tlab/core';
 
 /** A planned variant with everything its id depends on resolved. */
@@ -18,6 +21,10 @@ export interface Variant extends PlannedVariant {
   readonly id: string;
   readonly dataset: Dataset;
   readonly weightsHash: string;
+  /** The backbone with its files found (absolute `path` / `weights`): what is loaded; the id uses `config.backbone`. */
+  readonly backbone: BackboneConfig;
+  /** The weights in words, as the run records them: `imagenet (keras h5)`, `embedded (nsfwjs)`, a path. */
+  readonly weightsSource: string;
   /** The layer whose features are computed frozen and cached: the cutoff, or where fine-tuning starts. */
   readonly frozenCutoff: string;
 }
@@ -26,6 +33,7 @@ export interface VariantContext {
   readonly specDir: string;
   readonly dataRoot: string | undefined;
   readonly cacheDir: string;
+  readonly weights: WeightsSettings;
   readonly warn: (message: string) => void;
 }
 
@@ -45,14 +53,14 @@ export async function identifyVariants(experiment: string, planned: readonly Pla
         const resolving = resolveDataset(config.data, { seed: config.seed, specDir: context.specDir, dataRoot: context.dataRoot, cacheDir: context.cacheDir });
         datasets.set(dataKey, resolving.then((dataset) => (reportSkipped(dataset, context.warn), dataset)));
       }
-      const backbone = locateBackbone(config.backbone, context.specDir);
-      const checkKey = canonicalJson({ backbone: config.backbone, size: config.data.image_size, rescale: config.data.rescale });
-      if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, config.data.rescale, context));
-      const weightsKey = canonicalJson({ name: config.backbone.name, path: config.backbone.path });
+      const { backbone, weightsSource } = await locateBackbone(config.backbone, config.data.image_size, context);
+      const checkKey = canonicalJson({ backbone, size: config.data.image_size, preprocessing: preprocessingOf(config.data) });
+      if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, preprocessingOf(config.data), context));
+      const weightsKey = canonicalJson({ name: backbone.name, path: backbone.path, weights: backbone.weights });
       if (!weights.has(weightsKey)) weights.set(weightsKey, backboneWeightsHash(backbone));
       const [dataset, weightsHash, frozenCutoff] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
       const id = variantId({ experiment, config, datasetFingerprint: dataset.fingerprint, weightsHash });
-      return { ...variant, id, dataset, weightsHash, frozenCutoff };
+      return { ...variant, id, dataset, weightsHash, backbone, weightsSource, frozenCutoff };
     }),
   );
 }
@@ -72,21 +80,16 @@ function reportSkipped(dataset: Dataset, warn: (message: string) => void): void 
  * the network cannot take down to the cutoff (building it is the only reliable check of that, and
  * takes a second), before anything is stored. Returns the layer the frozen part ends at.
  */
-async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], rescale: number, context: VariantContext): Promise<string> {
+async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], preprocessing: Preprocessing, context: VariantContext): Promise<string> {
   const { rescalingLayers } = await validateBackboneConfig(backbone);
-  if (rescalingLayers.length > 0 && rescale !== 1) {
+  if (rescalingLayers.length > 0 && !(preprocessing.mode === 'rescale' && preprocessing.rescale === 1)) {
     context.warn(
-      `backbone ${backbone.path ?? backbone.name} rescales its own input (${rescalingLayers.join(', ')}) and data.rescale is ${rescale}: ` +
-        'pixels will be scaled twice; set data.rescale: 1 if that is not intended.',
+      `backbone ${backbone.path ?? backbone.name} rescales its own input (${rescalingLayers.join(', ')}) and data.preprocessing scales pixels too: ` +
+        'they will be scaled twice; set data.preprocessing: rescale with data.rescale: 1 if that is not intended.',
     );
   }
   const frozenCutoff = backbone.trainable_from === undefined ? backbone.cutoff : (await planTrainableBlock(backbone)).boundary;
   await selectBackend({ warn: context.warn });
   (await loadBackbone(backbone, imageSize)).dispose();
   return frozenCutoff;
-}
-
-/** A user's model.json is written relative to the spec; ids keep the path as written so they match on any machine. */
-export function locateBackbone<B extends Pick<BackboneConfig, 'path'>>(backbone: B, specDir: string): B {
-  return backbone.path === undefined ? backbone : { ...backbone, path: path.resolve(specDir, backbone.path) };
 }

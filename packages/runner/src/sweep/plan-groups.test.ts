@@ -4,8 +4,8 @@ import { planGroups } from './plan-groups.ts';
 
 const base: ResolvedConfig = {
   seed: 1,
-  data: { train: 't', validation: 'v', image_size: [150, 150], rescale: 1 / 255 },
-  backbone: { name: 'inception_v3', cutoff: 'mixed7' },
+  data: { train: 't', validation: 'v', image_size: [150, 150], preprocessing: 'rescale', rescale: 1 / 255 },
+  backbone: { name: 'inception_v3', weights: 'imagenet', cutoff: 'mixed7' },
   head: { pooling: 'flatten', units: 1024, activation: 'relu', dropout: 0.2 },
   train: { optimizer: 'rmsprop', learning_rate: 1e-4, batch_size: 20, epochs: 2 },
   augment: augmentPresets.none,
@@ -22,14 +22,16 @@ describe('planGroups', () => {
     variant(1, (c) => ({ ...c, head: { ...c.head, dropout: 0.5 } })),
     variant(2, (c) => ({ ...c, backbone: { ...c.backbone, cutoff: 'mixed5' } })),
     variant(3, (c) => ({ ...c, data: { ...c.data, image_size: [75, 75] } })),
-    variant(4, (c) => ({ ...c, backbone: { name: 'mobilenet_v2', cutoff: 'out_relu' } })),
+    variant(4, (c) => ({ ...c, backbone: { name: 'mobilenet_v2', weights: 'imagenet', alpha: 1, cutoff: 'out_relu' } })),
+    variant(5, (c) => ({ ...c, backbone: { ...c.backbone, weights: 'embedded' } })),
   ];
 
-  it('shares one frozen part between cutoffs and heads of the same backbone and input size', () => {
+  it('shares one frozen part between cutoffs and heads of the same backbone, weights and input size', () => {
     const groups = planGroups(variants, 'planned');
-    expect(groups.map((g) => g.variants.map((v) => v.index))).toEqual([[1, 2, 0], [3], [4]]);
+    expect(groups.map((g) => g.variants.map((v) => v.index))).toEqual([[1, 2, 0], [3], [4], [5]]);
     expect(groups[0]!.cutoffs).toEqual(['mixed7', 'mixed5']);
-    expect(groups[0]!.backbone).toEqual({ name: 'inception_v3' });
+    expect(groups[0]!.backbone).toEqual({ name: 'inception_v3', weights: 'imagenet' });
+    expect(groups[3]!.backbone).toEqual({ name: 'inception_v3', weights: 'embedded' });
   });
 
   it('runs variants with the same augmentation draws back to back', () => {
@@ -46,6 +48,7 @@ describe('planGroups', () => {
       [[2], ['mixed5']],
       [[3], ['mixed7']],
       [[4], ['out_relu']],
+      [[5], ['mixed7']],
     ]);
   });
 });

@@ -7,7 +7,7 @@ import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor, t
  */
 export function collectEnvironment(
   engine: EngineInfo,
-  variant: { readonly weightsHash: string; readonly dataset: Pick<Dataset, 'fingerprint' | 'skipped'> },
+  variant: { readonly weightsHash: string; readonly weightsSource: string; readonly dataset: Pick<Dataset, 'fingerprint' | 'skipped'> },
   extractor?: Pick<FrozenExtractor, 'engine' | 'threads'>,
 ): RunEnvironment {
   return {
@@ -19,6 +19,7 @@ export function collectEnvironment(
     host: { hostname: os.hostname(), platform: `${os.platform()}-${os.arch()}`, cpus: os.availableParallelism(), node: process.version },
     datasetFingerprint: variant.dataset.fingerprint,
     weightsHash: variant.weightsHash,
+    weightsSource: variant.weightsSource,
     skippedFiles: variant.dataset.skipped.length,
   };
 }

@@ -24,6 +24,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
       for (const e of epochs) expect([e.loss, e.accuracy, e.valLoss, e.valAccuracy].every(Number.isFinite)).toBe(true);
       expect(run.environment?.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
       expect(run.environment?.versions['tfjs-core']).toBeDefined();
+      expect(run.environment?.weightsSource).toBe('embedded (seeded)');
       expect(store.confusionOf(run.id)?.classes).toEqual(['bright', 'dark']);
     }
     store.close();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expandSweep, loadSpec, openStore, requestedBackend, requestedFrozenEngine, type FeatureCacheOptions } from '@tlab/core';
+import { expandSweep, loadSpec, openStore, requestedBackend, requestedFrozenEngine, type FeatureCacheOptions, type WeightsSettings } from '@tlab/core';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
@@ -25,7 +26,16 @@ export interface SweepOptions {
   /** `onnx` or `tfjs` for the frozen part; TLAB_FROZEN_ENGINE, else ONNX Runtime. */
   readonly frozenEngine?: string;
   readonly featureCache?: FeatureCacheOptions;
+  /** Where `weights: imagenet` is looked for, and whether it may be downloaded; see `defaultWeightsSettings`. */
+  readonly weights?: WeightsSettings;
 }
+
+/** No weights folder, Keras's cache, no download: a library caller opts in to the network (the CLI does unless TLAB_OFFLINE). */
+export const defaultWeightsSettings = (): WeightsSettings => ({
+  weightsDir: undefined,
+  kerasCacheDir: path.join(os.homedir(), '.keras', 'models'),
+  download: false,
+});
 
 /**
  * Expands a spec, registers every variant in the store and trains those not yet `done`, committing
@@ -44,6 +54,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     specDir,
     dataRoot: options.dataRoot,
     cacheDir: options.cacheDir,
+    weights: options.weights ?? defaultWeightsSettings(),
     warn: (message) => reporter.warn(message),
   });
   const selected = selectVariants(variants, options.only ?? []);
@@ -65,7 +76,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     reporter.planned(experiment, selected.map((v): PlannedRow => ({ index: v.index, id: v.id, params: v.params, status: statusById.get(v.id) ?? 'new' })));
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     return await trainPending(store, pending, selected.length - pending.length, {
-      specDir,
       cacheDir: options.cacheDir,
       reporter,
       signal: options.signal,

@@ -6,6 +6,7 @@ import {
   isTlabError,
   loadImageBatch,
   loadTrainableBlock,
+  preprocessingOf,
   RunInterruptedError,
   selectBackend,
   trainVariant,
@@ -17,14 +18,12 @@ import {
 } from '@tlab/core';
 import { FrozenGroupSession } from './frozen-group-session.ts';
 import type { Variant } from './identify-variants.ts';
-import { locateBackbone } from './identify-variants.ts';
 import { isDeadLocalOwner, keepLease } from './leases.ts';
 import { planGroups, type SweepStrategy } from './plan-groups.ts';
 import { collectEnvironment } from './run-environment.ts';
 import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 
 export interface TrainPendingOptions {
-  readonly specDir: string;
   readonly cacheDir: string;
   readonly reporter: SweepReporter;
   readonly signal?: AbortSignal | undefined;
@@ -64,7 +63,8 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
       let progressed = false;
       for (const group of planGroups(open, options.strategy)) {
         const session = new FrozenGroupSession(
-          { ...group, backbone: locateBackbone(group.backbone, options.specDir) },
+          // Variants group by their backbone as configured; all of a group's are located alike.
+          { ...group, backbone: group.variants[0]!.backbone },
           { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads },
         );
         try {
@@ -141,7 +141,7 @@ async function trainOne(
     if (buildError !== undefined) throw buildError;
     const { config } = variant;
     // Fine-tuning trains the backbone's top block too: it sits between the cached features and the head.
-    const trunk = config.backbone.trainable_from ? (await loadTrainableBlock(locateBackbone(config.backbone, options.specDir), config.data.image_size)).model : undefined;
+    const trunk = config.backbone.trainable_from ? (await loadTrainableBlock(variant.backbone, config.data.image_size)).model : undefined;
     const result = await trainVariant({
       config,
       dataset: variant.dataset,
@@ -151,7 +151,7 @@ async function trainOne(
         cutoff: variant.frozenCutoff,
         weightsHash: variant.weightsHash,
         imageSize: config.data.image_size,
-        rescale: config.data.rescale,
+        preprocessing: preprocessingOf(config.data),
         seed: config.seed,
         loadImageBatch,
         ...(cache ? { cache } : {}),

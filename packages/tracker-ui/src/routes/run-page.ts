@@ -78,6 +78,7 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
                 ${row('frozen backbone on', `${env.frozenEngine} (${env.frozenThreads} threads)`)}
                 ${row('host', `${env.host.hostname} · ${env.host.platform} · ${env.host.cpus} CPUs · node ${env.host.node}`)}
                 ${row('dataset fingerprint', html`<code class="hash">${env.datasetFingerprint}</code>`)}
+                ${row('weights', env.weightsSource ?? 'not recorded (stored before Transfer Lab recorded it)')}
                 ${row('weights hash', html`<code class="hash">${env.weightsHash}</code>`)}
                 ${row('skipped files', String(env.skippedFiles))}
                 ${Object.entries(env.versions).map(([name, version]) => row(name, version))}`}

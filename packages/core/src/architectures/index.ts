@@ -1,0 +1,1 @@
+export { architectureNames, type ArchitectureName } from './architecture-names.ts';
