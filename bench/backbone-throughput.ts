@@ -26,7 +26,7 @@ interface Measurement {
 
 async function main(): Promise<void> {
   const backend = await selectBackend({ requested: 'wasm' });
-  const backbone = await loadBackbone({ name: 'inception_v3', cutoff }, imageSize);
+  const backbone = await loadBackbone({ name: 'inception_v3', weights: 'embedded', cutoff }, imageSize);
   const flopsPerImage = 2 * convMultiplyAdds(backbone.model);
   const cpu = describeCpu();
   console.log(`InceptionV3 → ${cutoff} at ${imageSize.join('×')}: ${(flopsPerImage / 1e9).toFixed(3)} GFLOP per image (2 × the multiply-adds of its convolutions)`);

@@ -66,7 +66,7 @@ console.log(`  Transfer Lab head                      ${headMs.toFixed(0)} ms  (
 features.dispose();
 
 console.log(`Fine-tuning InceptionV3's mixed7 block at 150×150 (batch ${batchSize}, GAP head):`);
-const block = await loadTrainableBlock({ name: 'inception_v3', cutoff: 'mixed7', trainable_from: 'conv2d_65' }, [150, 150]);
+const block = await loadTrainableBlock({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7', trainable_from: 'conv2d_65' }, [150, 150]);
 const finetune = buildHead({ featureShape: block.featureShape, classCount: 2, head: { ...headConfig, pooling: 'avg' }, train, seed: 1, trunk: block.model });
 const boundaryFeatures = tf.randomUniform([batchSize, ...block.boundaryShape], 0, 1, 'float32', 2);
 const imagesPerSecond = (ms: number) => (batchSize * 1000) / ms;
@@ -85,7 +85,7 @@ disposeModel(finetune);
 
 /** One fine-tuning step of MobileNetV2's last blocks: ~35 s for 2 images on the cpu backend, hence its smaller batch. */
 async function mobilenetFinetuneImagesPerSecond(batch: number, steps: number, warmUpSteps: number): Promise<number> {
-  const mobilenet = await loadTrainableBlock({ name: 'mobilenet_v2', cutoff: 'out_relu', trainable_from: 'block_13_expand' }, [224, 224]);
+  const mobilenet = await loadTrainableBlock({ name: 'mobilenet_v2', weights: 'embedded', alpha: 1, cutoff: 'out_relu', trainable_from: 'block_13_expand' }, [224, 224]);
   const model = buildHead({ featureShape: mobilenet.featureShape, classCount: 2, head: { ...headConfig, pooling: 'avg' }, train, seed: 1, trunk: mobilenet.model });
   const inputs = tf.randomUniform([batch, ...mobilenet.boundaryShape], 0, 1, 'float32', 3);
   const targets = tf.tensor2d(Array.from({ length: batch }, (_, i) => [i % 2]));

@@ -3,6 +3,7 @@ export * from './faults/fault-point.ts';
 export * from './random/seeded-random.ts';
 export * from './spec/index.ts';
 export * from './sweep/index.ts';
+export * from './metrics/index.ts';
 export * from './store/index.ts';
 export * from './engine/index.ts';
 export * from './architectures/index.ts';

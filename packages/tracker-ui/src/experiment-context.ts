@@ -1,5 +1,14 @@
-import { parseSpec, resolveConfig, SpecError, type ExperimentRecord, type ResultsReader, type Spec } from '@tlab/core';
-import { defaultMetric, experimentMetric, type ExperimentMetric } from './experiment-metric.ts';
+import {
+  defaultMetric,
+  experimentMetric,
+  parseSpec,
+  resolveConfig,
+  SpecError,
+  type ExperimentMetric,
+  type ExperimentRecord,
+  type ResultsReader,
+  type Spec,
+} from '@tlab/core';
 import { notFound } from './http-error.ts';
 
 /** What every experiment page needs to know beyond the runs: how it is scored and what was swept. */

@@ -46,9 +46,12 @@ export async function loadBackbone(config: BackboneConfig, imageSize: [number, n
   };
 }
 
-/** Every layer name a cutoff or trainable_from may use, in model order, from the topology alone. */
-export async function backboneLayerNames(config: BackboneConfig): Promise<string[]> {
-  const source = modelSourceFor(config);
+/**
+ * Every layer name a cutoff or trainable_from may use, in model order, from the topology alone.
+ * `imageSize`, when known, is the size the backbone will be built at (an architecture is built once per size).
+ */
+export async function backboneLayerNames(config: BackboneConfig, imageSize?: [number, number]): Promise<string[]> {
+  const source = modelSourceFor(config, imageSize);
   return cuttableLayerNames(parseTopology(await source.readTopology(), source.file));
 }
 
@@ -62,8 +65,8 @@ export interface BackboneCheck {
 }
 
 /** Checks cutoff and trainable_from without reading weights, so a dry run catches typos quickly. */
-export async function validateBackboneConfig(config: BackboneConfig): Promise<BackboneCheck> {
-  const { graph, plan } = await planFromTopology(config);
+export async function validateBackboneConfig(config: BackboneConfig, imageSize?: [number, number]): Promise<BackboneCheck> {
+  const { graph, plan } = await planFromTopology(config, imageSize);
   return { rescalingLayers: rescalingLayers(graph, new Set(plan.kept)) };
 }
 

@@ -27,7 +27,7 @@ export class CutoffsNotNestedError extends TlabError {
  */
 export async function loadFrozenPart(config: BackboneConfig, cutoffs: readonly string[], imageSize: [number, number]): Promise<FrozenPart> {
   if (cutoffs.length === 0) throw new RangeError('a frozen part needs at least one cutoff');
-  const order = await backboneLayerNames(config);
+  const order = await backboneLayerNames(config, imageSize);
   const unique = [...new Set(cutoffs)].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const deepest = unique[unique.length - 1]!;
   const { trainable_from: _, ...frozen } = config;

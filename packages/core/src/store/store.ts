@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { defaultMetric, experimentMetric } from '../metrics/run-metrics.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
 import { storeFailure } from './store-failure.ts';
@@ -226,7 +227,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
   return {
     file,
 
-    listExperiments({ metric = 'best_val_accuracy', goal = 'maximize' } = {}) {
+    listExperiments({ metric = experimentMetric(defaultMetric).key, goal = defaultMetric.goal } = {}) {
       return summaries.all({ metric, goal }).map(toSummary);
     },
 

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../spec/schema.ts';
-import { improves, metricValue, type EpochMetrics } from './epoch-metrics.ts';
+import { improves, kerasAutoGoal, metricValue } from '../metrics/run-metrics.ts';
+import type { EpochMetrics } from './epoch-metrics.ts';
 
 type EarlyStoppingConfig = NonNullable<ResolvedConfig['train']['early_stopping']>;
 
@@ -13,7 +14,7 @@ export class EarlyStopping {
   /** Returns true when training should stop after this epoch. */
   update(metrics: EpochMetrics): boolean {
     const value = metricValue(metrics, this.config.monitor);
-    if (this.best === undefined || improves(this.config.monitor, value, this.best, this.config.min_delta)) {
+    if (this.best === undefined || improves(kerasAutoGoal(this.config.monitor), value, this.best, this.config.min_delta)) {
       this.best = value;
       this.wait = 0;
       return false;

@@ -5,6 +5,7 @@ import { selectBackend } from '../engine/select-backend.ts';
 import type { FeatureProvider, FeatureRequest } from '../features/feature-provider.ts';
 import { createRandom, deriveSeed } from '../random/seeded-random.ts';
 import { augmentPresets, type ResolvedConfig } from '../spec/schema.ts';
+import { defaultMetric, metricValue, type MetricSpec } from '../metrics/run-metrics.ts';
 import { trainVariant } from './train-variant.ts';
 
 const featureShape = [4, 4, 3];
@@ -51,6 +52,7 @@ describe('trainVariant', () => {
   it('learns a separable binary task and reports per-epoch train and validation metrics', async () => {
     const epochs: number[] = [];
     const result = await trainVariant({
+      metric: defaultMetric,
       config: config({ epochs: 10, learning_rate: 0.05 }),
       dataset: syntheticDataset(2, 16),
       features: syntheticFeatures(),
@@ -65,8 +67,24 @@ describe('trainVariant', () => {
     expect(result.confusion.classes).toEqual(['class0', 'class1']);
   });
 
+  it("picks the best epoch by the experiment's metric: with val_loss to minimize, the epoch of the lowest validation loss", async () => {
+    const train = (metric: MetricSpec) =>
+      trainVariant({ metric, config: config({ epochs: 10, learning_rate: 0.05 }), dataset: syntheticDataset(2, 16), features: syntheticFeatures() });
+    const result = await train({ name: 'val_loss', goal: 'minimize' });
+    const losses = result.epochs.map((e) => metricValue(e, 'val_loss'));
+    const lowest = result.epochs[losses.indexOf(Math.min(...losses))]!;
+    const accuracies = result.epochs.map((e) => e.valAccuracy);
+    const mostAccurate = result.epochs[accuracies.indexOf(Math.max(...accuracies))]!;
+    // Only a meaningful check when the two rules disagree on this history.
+    expect(mostAccurate.epoch).not.toBe(lowest.epoch);
+    expect(result.metrics['best_epoch']).toBe(lowest.epoch);
+    expect(result.metrics['best_val_loss']).toBe(lowest.valLoss);
+    expect(result.metrics['best_val_accuracy']).toBe(mostAccurate.valAccuracy);
+    expect((await train(defaultMetric)).metrics['best_epoch']).toBe(mostAccurate.epoch);
+  });
+
   it('gives identical numbers for the same seed, different ones for another seed', async () => {
-    const run = (seed: number) => trainVariant({ config: { ...config({ epochs: 2 }), seed }, dataset: syntheticDataset(3, 8), features: syntheticFeatures() });
+    const run = (seed: number) => trainVariant({ metric: defaultMetric, config: { ...config({ epochs: 2 }), seed }, dataset: syntheticDataset(3, 8), features: syntheticFeatures() });
     const [a, b, c] = [await run(3), await run(3), await run(4)];
     expect(b.epochs.map(({ seconds: _, ...m }) => m)).toEqual(a.epochs.map(({ seconds: _, ...m }) => m));
     expect(c.epochs[0]!.loss).not.toBe(a.epochs[0]!.loss);
@@ -76,6 +94,7 @@ describe('trainVariant', () => {
     const seen = (augment: ResolvedConfig['augment']) => {
       const requests: Array<{ epoch: number; augmented: boolean }> = [];
       return trainVariant({
+        metric: defaultMetric,
         config: { ...config({ epochs: 2 }), augment },
         dataset: syntheticDataset(2, 4),
         features: syntheticFeatures((r) => requests.push({ epoch: r.epoch, augmented: r.augment !== null })),
@@ -90,6 +109,7 @@ describe('trainVariant', () => {
 
   it('stops early once the monitored metric stops improving', async () => {
     const result = await trainVariant({
+      metric: defaultMetric,
       config: config({ epochs: 30, learning_rate: 1e-9, early_stopping: { monitor: 'val_loss', patience: 1, min_delta: 0.1 } }),
       dataset: syntheticDataset(2, 8),
       features: syntheticFeatures(),
@@ -99,7 +119,7 @@ describe('trainVariant', () => {
   });
 
   it('leaks no tensors across variants', async () => {
-    const run = () => trainVariant({ config: config({ epochs: 1 }, { pooling: 'flatten' }), dataset: syntheticDataset(2, 8), features: syntheticFeatures() });
+    const run = () => trainVariant({ metric: defaultMetric, config: config({ epochs: 1 }, { pooling: 'flatten' }), dataset: syntheticDataset(2, 8), features: syntheticFeatures() });
     await run();
     const before = tf.memory().numTensors;
     await run();
@@ -109,6 +129,7 @@ describe('trainVariant', () => {
   it('stops between batches when aborted', async () => {
     const controller = new AbortController();
     const run = trainVariant({
+      metric: defaultMetric,
       config: config({ epochs: 3 }),
       dataset: syntheticDataset(2, 16),
       features: syntheticFeatures(),

@@ -7,7 +7,8 @@ import type { AugmentConfig, ResolvedConfig } from '../spec/schema.ts';
 import type { Confusion } from '../store/store-types.ts';
 import { faultPoint } from '../faults/fault-point.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { bestEpochIndex, type EpochMetrics } from './epoch-metrics.ts';
+import { historyMetrics, type MetricSpec } from '../metrics/run-metrics.ts';
+import type { EpochMetrics } from './epoch-metrics.ts';
 import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
 
 export type TrainProgress =
@@ -16,6 +17,8 @@ export type TrainProgress =
 
 export interface TrainVariantInput {
   readonly config: ResolvedConfig;
+  /** The experiment's metric (the spec's `metric`): which epoch is the best one. */
+  readonly metric: MetricSpec;
   readonly dataset: Dataset;
   /** Frozen-backbone features at this variant's cutoff, or at the fine-tuned trunk's input. */
   readonly features: FeatureProvider;
@@ -84,7 +87,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
     epochs: history,
     stoppedEarly,
     confusion: { classes: dataset.classes, matrix: lastValidation!.confusion },
-    metrics: summarise(history, wallSeconds, trainedImages, timings),
+    metrics: summarise(history, input.metric, wallSeconds, trainedImages, timings),
   };
 }
 
@@ -286,17 +289,9 @@ function disposeHead(head: tf.LayersModel): void {
   head.dispose();
 }
 
-function summarise(history: readonly EpochMetrics[], wallSeconds: number, trainedImages: number, timings: Timings): Record<string, number> {
-  const best = history[bestEpochIndex(history, 'val_accuracy')]!;
-  const last = history[history.length - 1]!;
+function summarise(history: readonly EpochMetrics[], metric: MetricSpec, wallSeconds: number, trainedImages: number, timings: Timings): Record<string, number> {
   return {
-    best_val_accuracy: best.valAccuracy,
-    best_epoch: best.epoch,
-    final_val_accuracy: last.valAccuracy,
-    final_val_loss: last.valLoss,
-    best_val_loss: Math.min(...history.map((e) => e.valLoss)),
-    final_accuracy: last.accuracy,
-    final_loss: last.loss,
+    ...historyMetrics(history, metric),
     epochs_run: history.length,
     wall_seconds: wallSeconds,
     train_images_per_second: trainedImages / history.reduce((s, e) => s + e.seconds, 0),

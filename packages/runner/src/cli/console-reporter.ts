@@ -1,4 +1,4 @@
-import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/core';
+import { bestEpochKey, experimentMetric, type EngineInfo, type EpochMetrics, type MetricSpec, type TrainProgress } from '@tlab/core';
 import type { PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import { formatDuration, formatMetric, formatParams, formatTable } from './format.ts';
 
@@ -59,8 +59,9 @@ export class ConsoleReporter implements SweepReporter {
     );
   }
 
-  runFinished(id: string, metrics: Readonly<Record<string, number>>): void {
-    this.line(`  done ${id}: best val_acc ${formatMetric(metrics['best_val_accuracy'])} at epoch ${metrics['best_epoch']}, ${formatDuration(metrics['wall_seconds'] ?? 0)}`);
+  runFinished(id: string, metrics: Readonly<Record<string, number>>, metric: MetricSpec): void {
+    const { key } = experimentMetric(metric);
+    this.line(`  done ${id}: ${key} ${formatMetric(metrics[key])} at epoch ${metrics[bestEpochKey]}, ${formatDuration(metrics['wall_seconds'] ?? 0)}`);
   }
 
   runFailed(id: string, message: string): void {

@@ -81,7 +81,7 @@ function reportSkipped(dataset: Dataset, warn: (message: string) => void): void 
  * takes a second), before anything is stored. Returns the layer the frozen part ends at.
  */
 async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], preprocessing: Preprocessing, context: VariantContext): Promise<string> {
-  const { rescalingLayers } = await validateBackboneConfig(backbone);
+  const { rescalingLayers } = await validateBackboneConfig(backbone, imageSize);
   if (rescalingLayers.length > 0 && !(preprocessing.mode === 'rescale' && preprocessing.rescale === 1)) {
     context.warn(
       `backbone ${backbone.path ?? backbone.name} rescales its own input (${rescalingLayers.join(', ')}) and data.preprocessing scales pixels too: ` +

@@ -34,6 +34,19 @@ describe('runSweep (tiny_cnn on generated images)', () => {
     expect(second.events.started).toEqual([]);
   });
 
+  it("stores each run's best epoch by the spec's metric: the lowest validation loss for val_loss/minimize", async () => {
+    const ex = await tinyExperiment(tinySpec.replace('seed: 3', 'seed: 3\nmetric: { name: val_loss, goal: minimize }').replace('epochs: 2', 'epochs: 5'));
+    await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
+    const store = openStore(ex.db, { readonly: true });
+    for (const run of store.runsOf(store.listExperiments()[0]!.id)) {
+      const epochs = store.epochsOf(run.id);
+      const lowest = Math.min(...epochs.map((e) => e.valLoss));
+      expect(store.metricsOf(run.id)['best_epoch']).toBe(epochs.find((e) => e.valLoss === lowest)!.epoch);
+      expect(store.metricsOf(run.id)['best_val_loss']).toBe(lowest);
+    }
+    store.close();
+  });
+
   it('reruns a run left running by a crash, and only that one', async () => {
     const ex = await tinyExperiment(tinySpec);
     await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });

@@ -77,6 +77,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     return await trainPending(store, pending, selected.length - pending.length, {
       cacheDir: options.cacheDir,
+      metric: loaded.spec.metric,
       reporter,
       signal: options.signal,
       strategy: options.strategy ?? 'planned',

@@ -1,4 +1,4 @@
-import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/core';
+import type { EngineInfo, EpochMetrics, MetricSpec, TrainProgress } from '@tlab/core';
 
 export interface PlannedRow {
   readonly index: number;
@@ -30,7 +30,8 @@ export interface SweepReporter {
   runStarted(run: RunHeader): void;
   progress(progress: TrainProgress): void;
   epochEnded(metrics: EpochMetrics): void;
-  runFinished(id: string, metrics: Readonly<Record<string, number>>): void;
+  /** `metric` is the experiment's: the run's best epoch is best by it. */
+  runFinished(id: string, metrics: Readonly<Record<string, number>>, metric: MetricSpec): void;
   runFailed(id: string, message: string): void;
   warn(message: string): void;
   finished(outcome: SweepOutcome): void;

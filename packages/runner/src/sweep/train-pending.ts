@@ -13,6 +13,7 @@ import {
   type EngineInfo,
   type FeatureCacheOptions,
   type FrozenExtractor,
+  type MetricSpec,
   type RunRow,
   type Store,
 } from '@tlab/core';
@@ -25,6 +26,8 @@ import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 
 export interface TrainPendingOptions {
   readonly cacheDir: string;
+  /** The spec's `metric`: which epoch of a run is its best. */
+  readonly metric: MetricSpec;
   readonly reporter: SweepReporter;
   readonly signal?: AbortSignal | undefined;
   readonly strategy: SweepStrategy;
@@ -144,6 +147,7 @@ async function trainOne(
     const trunk = config.backbone.trainable_from ? (await loadTrainableBlock(variant.backbone, config.data.image_size)).model : undefined;
     const result = await trainVariant({
       config,
+      metric: options.metric,
       dataset: variant.dataset,
       ...(trunk ? { trunk } : {}),
       features: createFeatureProvider({
@@ -166,7 +170,7 @@ async function trainOne(
     });
     faultPoint('before-finish');
     store.finishRun(variant.id, { metrics: result.metrics, confusion: result.confusion });
-    reporter.runFinished(variant.id, result.metrics);
+    reporter.runFinished(variant.id, result.metrics, options.metric);
     return 'trained';
   } catch (error) {
     if (lease.signal.aborted || isTlabError(error, 'TLAB_LEASE_LOST')) {

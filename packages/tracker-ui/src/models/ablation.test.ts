@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LevelStats, PairStats, ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
-import { experimentMetric } from '../experiment-metric.ts';
+import { experimentMetric } from '@tlab/core';
 import { loadAblation } from './ablation.ts';
 
 /** Only the two queries loadAblation uses; its SQL side is tested in core. */

@@ -1,6 +1,6 @@
 import { formatValue, type LevelStats, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
+import type { ExperimentMetric } from '@tlab/core';
 import { badRequest } from '../http-error.ts';
 import { sameJson } from './json-values.ts';
 import { pool, type Pooled } from './level-stats.ts';

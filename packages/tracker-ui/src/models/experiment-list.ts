@@ -1,6 +1,5 @@
-import type { ExperimentSummary, ResultsReader } from '@tlab/core';
+import { defaultMetric, experimentMetric, type ExperimentMetric, type ExperimentSummary, type ResultsReader } from '@tlab/core';
 import type { ExperimentContexts } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
 
 export interface ExperimentListItem extends ExperimentSummary {
   readonly description: string;
@@ -11,7 +10,7 @@ export interface ExperimentListItem extends ExperimentSummary {
 /** Every experiment, most recently active first. */
 export function listExperiments(reader: ResultsReader, contexts: ExperimentContexts): ExperimentListItem[] {
   const summaries = reader.store.listExperiments();
-  const byMetric = new Map([['best_val_accuracy:maximize', new Map(summaries.map((s) => [s.id, s]))]]);
+  const byMetric = new Map([[`${experimentMetric(defaultMetric).key}:${defaultMetric.goal}`, new Map(summaries.map((s) => [s.id, s]))]]);
   return summaries.map((summary) => {
     const { metric, description } = contexts.load(summary.id);
     // The store ranks all experiments by one metric per call; one call per distinct metric covers them all.

@@ -8,7 +8,7 @@ import {
   type ResultsReader,
 } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
+import type { ExperimentMetric } from '@tlab/core';
 import { badRequest } from '../http-error.ts';
 
 export interface ColumnInfo {

@@ -1,6 +1,6 @@
 import type { EpochRecord, ResultsReader, RunningRun, SweepProgress } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
+import type { ExperimentMetric } from '@tlab/core';
 
 export interface LiveSweep extends SweepProgress {
   readonly experiment: { readonly id: number; readonly name: string };

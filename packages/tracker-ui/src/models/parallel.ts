@@ -1,6 +1,6 @@
 import { formatValue, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
+import type { ExperimentMetric } from '@tlab/core';
 
 export interface ParallelAxis {
   readonly key: string;

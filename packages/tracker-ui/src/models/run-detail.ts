@@ -1,6 +1,6 @@
 import type { EpochRecord, ResultsReader, RunConfusion, RunRow } from '@tlab/core';
 import type { ExperimentContexts } from '../experiment-context.ts';
-import type { ExperimentMetric } from '../experiment-metric.ts';
+import type { ExperimentMetric } from '@tlab/core';
 import { notFound } from '../http-error.ts';
 
 export interface RunDetail {

@@ -37,7 +37,7 @@ describe('run page (/runs/:id)', () => {
     ]);
   });
 
-  it('shows the resolved config with swept values marked, seed, backend, versions and dataset fingerprint', async () => {
+  it('shows the resolved config with swept values marked, seed, backend, versions, dataset fingerprint and weights', async () => {
     const { body } = await h.get(`/runs/${h.sample.runIds[8]}`);
     expect(body).toContain('<tr class="swept" title="swept"><th><code>head.dropout</code></th><td>0.2</td></tr>');
     expect(body).toContain('<tr><th><code>train.epochs</code></th><td>3</td></tr>');
@@ -45,6 +45,7 @@ describe('run page (/runs/:id)', () => {
     expect(body).toContain('<tr><th>backend</th><td>cpu (2 threads)</td></tr>');
     expect(body).toContain('<tr><th>@tensorflow/tfjs</th><td>4.22.0</td></tr>');
     expect(body).toContain(`<code class="hash">${'f'.repeat(64)}</code>`);
+    expect(body).toContain('<tr><th>weights</th><td>embedded (nsfwjs)</td></tr>');
   });
 
   it('shows the confusion matrix with per-class accuracy', async () => {

@@ -1,0 +1,16 @@
+export {
+  bestEpochIndex,
+  bestEpochKey,
+  bestKey,
+  defaultMetric,
+  experimentMetric,
+  finalKey,
+  historyMetrics,
+  improves,
+  kerasAutoGoal,
+  metricValue,
+  type ExperimentMetric,
+  type MetricGoal,
+  type MetricName,
+  type MetricSpec,
+} from './run-metrics.ts';
