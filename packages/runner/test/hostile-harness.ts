@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { parseCliArgs, sweepOptionsOf } from '../src/cli/parse-args.ts';
+import { processRunSettings } from '../src/settings/run-settings.ts';
 import { runSweep } from '../src/sweep/run-sweep.ts';
 import { recordingReporter } from './tiny-experiment.ts';
 
@@ -239,7 +240,7 @@ export async function runInProcess(argv: readonly string[]): Promise<InProcessRe
   try {
     const args = parseCliArgs(['sweep', ...argv]);
     if (args.command !== 'sweep') throw new TypeError(`expected sweep arguments, got ${args.command}`);
-    await runSweep({ ...sweepOptionsOf(args), reporter: recordingReporter() });
+    await runSweep({ ...sweepOptionsOf(args, processRunSettings(args.settingFlags)), reporter: recordingReporter() });
     return { via: 'in-process', error: undefined };
   } catch (error) {
     return { via: 'in-process', error };

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
 import { sharedDataset, sharedPath } from '@tlab/core/testing';
-import { defaultWeightsSettings, runSweep } from '../src/sweep/run-sweep.ts';
+import { defaultRunSettings } from '../src/settings/run-settings.ts';
+import { runSweep } from '../src/sweep/run-sweep.ts';
 import { recordingReporter } from './tiny-experiment.ts';
 
 const horses = sharedDataset('horse-or-human');
@@ -34,7 +35,7 @@ ${options.parameters ?? ''}`,
     dbFile: db,
     cacheDir: path.join(dir, 'cache'),
     reporter,
-    weights: { ...defaultWeightsSettings(), weightsDir: options.weightsDir },
+    settings: { ...defaultRunSettings(), weights: { ...defaultRunSettings().weights, weightsDir: options.weightsDir } },
   });
   const store = openStore(db, { readonly: true });
   const runs = store.runsOf(store.listExperiments()[0]!.id).map((run) => ({ ...run, epochs: store.epochsOf(run.id) }));

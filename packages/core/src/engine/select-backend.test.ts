@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { requestedBackend, selectBackend } from './select-backend.ts';
+import { parseBackendName, selectBackend } from './select-backend.ts';
 
 describe('selectBackend', () => {
   it('settles on wasm once, however many callers ask at the same time', async () => {
@@ -12,8 +12,9 @@ describe('selectBackend', () => {
   });
 
   it('refuses an unknown TLAB_BACKEND by name', () => {
-    expect(() => requestedBackend('gpu')).toThrow(expect.objectContaining({ code: 'TLAB_BACKEND_UNAVAILABLE', message: expect.stringContaining('TLAB_BACKEND=gpu') }));
-    expect(requestedBackend('')).toBeUndefined();
-    expect(requestedBackend('cpu')).toBe('cpu');
+    expect(() => parseBackendName('gpu')).toThrow(expect.objectContaining({ code: 'TLAB_BACKEND_UNAVAILABLE', message: expect.stringContaining('TLAB_BACKEND=gpu') }));
+    expect(parseBackendName('')).toBeUndefined();
+    expect(parseBackendName(undefined)).toBeUndefined();
+    expect(parseBackendName('cpu')).toBe('cpu');
   });
 });

@@ -20,8 +20,8 @@ export interface EngineInfo {
 }
 
 export interface SelectBackendOptions {
-  /** Forces one backend instead of trying tensorflow → wasm → cpu; TLAB_BACKEND sets it from the shell. */
-  readonly requested?: string | undefined;
+  /** Forces one backend instead of trying tensorflow → wasm → cpu (the runner's settings: TLAB_BACKEND). */
+  readonly requested?: BackendName | undefined;
   readonly warn?: (message: string) => void;
 }
 
@@ -44,7 +44,7 @@ export function selectBackend(options: SelectBackendOptions = {}): Promise<Engin
 }
 
 async function select(options: SelectBackendOptions): Promise<EngineInfo> {
-  const requested = requestedBackend(options.requested);
+  const { requested } = options;
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const order: readonly BackendName[] = requested ? [requested] : backendNames;
   const failures: string[] = [];
@@ -65,8 +65,8 @@ async function select(options: SelectBackendOptions): Promise<EngineInfo> {
   throw new BackendUnavailableError('any', failures.join('; '));
 }
 
-/** The backend asked for (argument, else TLAB_BACKEND), checked by name so bad input fails before any work. */
-export function requestedBackend(requested = process.env['TLAB_BACKEND']): BackendName | undefined {
+/** A backend name as the user wrote it (TLAB_BACKEND), checked by name so bad input fails before any work; empty means none. */
+export function parseBackendName(requested: string | undefined): BackendName | undefined {
   if (requested === undefined || requested === '') return undefined;
   if (!isBackendName(requested)) throw new BackendUnavailableError(requested, 'unknown backend name');
   return requested;

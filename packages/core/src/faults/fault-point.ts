@@ -1,13 +1,18 @@
 /**
- * Crash points for the kill -9 test suite. With `TLAB_FAULT=<point>:<n>` in the environment the
- * process SIGKILLs itself the n-th time it reaches `<point>`: no finally blocks, no exit handlers,
- * no flushing — what a power cut or the OOM killer does. Without the variable this is a no-op.
+ * Crash points for the kill -9 test suite. Armed with `<point>:<n>` (the runner's settings read
+ * `TLAB_FAULT`), the process SIGKILLs itself the n-th time it reaches `<point>`: no finally blocks,
+ * no exit handlers, no flushing — what a power cut or the OOM killer does. Unarmed it is a no-op.
  */
 export const faultPoints = ['migration', 'model-load', 'mid-epoch', 'epoch-committed', 'before-finish'] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 
-const armed = parseFault(process.env['TLAB_FAULT']);
+let armed: { point: FaultPoint; count: number } | undefined;
 let reached = 0;
+
+export function armFault(value: string | undefined): void {
+  armed = parseFault(value);
+  reached = 0;
+}
 
 export function faultPoint(point: FaultPoint): void {
   if (armed?.point !== point) return;

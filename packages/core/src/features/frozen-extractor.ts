@@ -20,8 +20,8 @@ export interface FrozenExtractor {
 }
 
 export interface FrozenExtractorOptions {
-  /** `TLAB_FROZEN_ENGINE` sets it from the shell; ONNX Runtime when absent. */
-  readonly engine?: string | undefined;
+  /** What runs the frozen part (the runner's settings: --frozen-engine, TLAB_FROZEN_ENGINE, else onnx). */
+  readonly engine: FrozenEngine;
   /** Where converted `.onnx` files are kept. */
   readonly cacheDir: string;
   readonly warn: (message: string) => void;
@@ -41,7 +41,7 @@ export class FrozenEngineError extends TlabError {
  * know sends that backbone to tfjs with a message naming the layer.
  */
 export async function createFrozenExtractor(part: FrozenPart, options: FrozenExtractorOptions): Promise<FrozenExtractor> {
-  if (requestedFrozenEngine(options.engine) === 'onnx') {
+  if (options.engine === 'onnx') {
     try {
       return await onnxExtractor(part, options.cacheDir);
     } catch (error) {
@@ -52,8 +52,8 @@ export async function createFrozenExtractor(part: FrozenPart, options: FrozenExt
   return tfjsExtractor(part, options.tfjsThreads);
 }
 
-/** The frozen engine asked for (argument, else TLAB_FROZEN_ENGINE, else onnx), checked by name. */
-export function requestedFrozenEngine(requested = process.env['TLAB_FROZEN_ENGINE']): FrozenEngine {
+/** A frozen engine as the user wrote it (TLAB_FROZEN_ENGINE), checked by name; absent or empty means onnx. */
+export function parseFrozenEngine(requested: string | undefined): FrozenEngine {
   const engine = requested === undefined || requested === '' ? 'onnx' : requested;
   if (!(frozenEngines as readonly string[]).includes(engine)) throw new FrozenEngineError(engine);
   return engine as FrozenEngine;

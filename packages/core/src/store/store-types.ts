@@ -123,8 +123,6 @@ export interface StoreReader {
   specVersionsOf(experimentId: number): SpecVersion[];
   /** In variant-index order. */
   runsOf(experimentId: number): RunRow[];
-  /** Runs that still need work (queued, running, failed, interrupted), in variant-index order. */
-  pendingRuns(experimentId: number): RunRow[];
   getRun(runId: string): RunRow | undefined;
   /** In epoch order. */
   epochsOf(runId: string): EpochRecord[];

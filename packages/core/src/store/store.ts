@@ -128,9 +128,6 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
   const runsByExperiment = db.prepare<[number], RunSqlRow>(
     'SELECT * FROM runs WHERE experiment_id = ? ORDER BY variant_index, id',
   );
-  const pendingByExperiment = db.prepare<[number], RunSqlRow>(
-    `SELECT * FROM runs WHERE experiment_id = ? AND status <> 'done' ORDER BY variant_index, id`,
-  );
   const beginAttempt = db.prepare<{
     id: string;
     now: string;
@@ -238,7 +235,6 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     },
 
     runsOf: (experimentId) => runsByExperiment.all(experimentId).map(toRun),
-    pendingRuns: (experimentId) => pendingByExperiment.all(experimentId).map(toRun),
 
     getRun(runId) {
       const row = runById.get(runId);

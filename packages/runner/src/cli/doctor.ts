@@ -8,6 +8,7 @@ import {
   libraryVersions,
   loadFrozenPart,
   selectBackend,
+  type BackendName,
   type FrozenEngine,
   type FrozenPart,
 } from '@tlab/core';
@@ -30,7 +31,7 @@ const require = createRequire(import.meta.url);
  * `tlab doctor`: checks what a sweep depends on, measures the engines on the embedded
  * InceptionV3, and looks at the results DB without changing it. Exit code 1 when a check failed.
  */
-export async function runDoctor(options: { readonly db: string; readonly cacheDir: string }, out: Output): Promise<number> {
+export async function runDoctor(options: { readonly db: string; readonly cacheDir: string; readonly backend: BackendName | undefined }, out: Output): Promise<number> {
   const checks: Check[] = [];
   const report = (check: Check) => {
     checks.push(check);
@@ -39,7 +40,7 @@ export async function runDoctor(options: { readonly db: string; readonly cacheDi
   const versions = libraryVersions();
   report({ ok: true, text: `Node ${process.version}, tfjs ${versions['tfjs-core']}, sharp ${versions['sharp']}, better-sqlite3 ${versions['better-sqlite3']}` });
 
-  const engine = await selectBackend({ warn: () => undefined });
+  const engine = await selectBackend({ requested: options.backend, warn: () => undefined });
   const hasTfjsNode = canResolve('@tensorflow/tfjs-node');
   report({
     ok: engine.backend !== 'cpu',

@@ -3,6 +3,7 @@ import { runSweep } from '../sweep/run-sweep.ts';
 import { runCacheCommand } from './cache-command.ts';
 import { runDoctor } from './doctor.ts';
 import { ConsoleReporter } from './console-reporter.ts';
+import { armProcessFaults, processRunSettings } from '../settings/run-settings.ts';
 import { parseCliArgs, sweepOptionsOf, usage } from './parse-args.ts';
 
 /** Exit codes: 0 all variants done, 1 a variant failed or bad input, 130 interrupted (as shells report SIGINT). */
@@ -15,15 +16,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
+    armProcessFaults();
     const args = parseCliArgs(argv);
     if (args.command === 'help') {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (args.command === 'doctor') return await runDoctor(args, process.stdout);
+    if (args.command === 'doctor') return await runDoctor({ ...args, backend: processRunSettings({}).backend }, process.stdout);
     if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, process.stdout);
     const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
-    const outcome = await runSweep({ ...sweepOptionsOf(args), reporter, signal: controller.signal });
+    const outcome = await runSweep({ ...sweepOptionsOf(args, processRunSettings(args.settingFlags)), reporter, signal: controller.signal });
     return outcome.failed > 0 ? 1 : 0;
   } catch (error) {
     if (isTlabError(error, 'TLAB_INTERRUPTED')) {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision, type WeightsSettings } from '@tlab/core';
+import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision } from '@tlab/core';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
-import { defaultWeightsSettings, type SweepOptions } from '../sweep/run-sweep.ts';
+import type { SweepOptions } from '../sweep/run-sweep.ts';
+import type { RunSettings, SettingFlags } from '../settings/run-settings.ts';
 
 export class UsageError extends TlabError {
   constructor(message: string) {
@@ -39,13 +40,12 @@ export interface SweepArgs {
   readonly spec: string;
   readonly db: string;
   readonly cacheDir: string;
-  readonly dataRoot: string | undefined;
-  readonly weights: WeightsSettings;
+  /** Flags that an environment variable can also set; resolved with it by resolveRunSettings. */
+  readonly settingFlags: SettingFlags;
   readonly overrides: readonly string[];
   readonly only: readonly string[];
   readonly dryRun: boolean;
   readonly strategy: SweepStrategy;
-  readonly frozenEngine: string | undefined;
   readonly featurePrecision: FeaturePrecision;
   readonly cacheBudgetBytes: number;
 }
@@ -103,17 +103,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         spec: values.spec,
         db: values.db,
         cacheDir: values['cache-dir'],
-        dataRoot: values['data-root'] ?? process.env['TLAB_DATA_ROOT'],
-        weights: {
-          ...defaultWeightsSettings(),
-          weightsDir: values['weights-dir'] ?? process.env['TLAB_WEIGHTS_DIR'],
-          download: process.env['TLAB_OFFLINE'] !== '1',
+        settingFlags: {
+          dataRoot: values['data-root'],
+          weightsDir: values['weights-dir'],
+          frozenEngine: values['frozen-engine'] === undefined ? undefined : oneOf('--frozen-engine', values['frozen-engine'], frozenEngines),
         },
         overrides: values.set,
         only: values.only,
         dryRun: values['dry-run'],
         strategy: oneOf('--strategy', values.strategy, sweepStrategies),
-        frozenEngine: values['frozen-engine'] === undefined ? undefined : oneOf('--frozen-engine', values['frozen-engine'], frozenEngines),
         featurePrecision: oneOf('--feature-precision', values['feature-precision'], featurePrecisions),
         cacheBudgetBytes: positiveNumber('--cache-budget-mb', values['cache-budget-mb']) * 1024 * 1024,
       };
@@ -122,19 +120,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
 }
 
-/** What a parsed `tlab sweep` asks runSweep for; the caller adds how to report and when to stop. */
-export function sweepOptionsOf(args: SweepArgs): Omit<SweepOptions, 'reporter' | 'signal'> {
+/** What a parsed `tlab sweep` asks runSweep for, with `settings` resolved; the caller adds how to report and when to stop. */
+export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<SweepOptions, 'reporter' | 'signal'> {
   return {
     specFile: args.spec,
     dbFile: args.db,
     cacheDir: args.cacheDir,
-    dataRoot: args.dataRoot,
-    weights: args.weights,
+    settings,
     overrides: args.overrides,
     only: args.only,
     dryRun: args.dryRun,
     strategy: args.strategy,
-    frozenEngine: args.frozenEngine,
     featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
   };
 }

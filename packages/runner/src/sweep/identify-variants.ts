@@ -4,7 +4,6 @@ import {
   loadBackbone,
   locateBackbone,
   planTrainableBlock,
-  selectBackend,
   resolveDataset,
   validateBackboneConfig,
   variantId,
@@ -89,7 +88,6 @@ async function checkBackbone(backbone: BackboneConfig, imageSize: [number, numbe
     );
   }
   const frozenCutoff = backbone.trainable_from === undefined ? backbone.cutoff : (await planTrainableBlock(backbone)).boundary;
-  await selectBackend({ warn: context.warn });
   (await loadBackbone(backbone, imageSize)).dispose();
   return frozenCutoff;
 }

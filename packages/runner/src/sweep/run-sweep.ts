@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { expandSweep, loadSpec, openStore, requestedBackend, requestedFrozenEngine, type FeatureCacheOptions, type WeightsSettings } from '@tlab/core';
+import { expandSweep, loadSpec, openStore, selectBackend, type FeatureCacheOptions } from '@tlab/core';
+import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
@@ -12,7 +12,6 @@ export interface SweepOptions {
   readonly specFile: string;
   readonly dbFile: string;
   readonly cacheDir: string;
-  readonly dataRoot?: string | undefined;
   readonly overrides?: readonly string[];
   readonly only?: readonly string[];
   readonly dryRun?: boolean;
@@ -23,19 +22,10 @@ export interface SweepOptions {
    * `naive`: every variant alone, recomputing its features every epoch, as Keras does (benchmarks).
    */
   readonly strategy?: SweepStrategy;
-  /** `onnx` or `tfjs` for the frozen part; TLAB_FROZEN_ENGINE, else ONNX Runtime. */
-  readonly frozenEngine?: string;
   readonly featureCache?: FeatureCacheOptions;
-  /** Where `weights: imagenet` is looked for, and whether it may be downloaded; see `defaultWeightsSettings`. */
-  readonly weights?: WeightsSettings;
+  /** Backend, frozen engine, data root and weights (resolveRunSettings); defaultRunSettings() when absent. */
+  readonly settings?: RunSettings;
 }
-
-/** No weights folder, Keras's cache, no download: a library caller opts in to the network (the CLI does unless TLAB_OFFLINE). */
-export const defaultWeightsSettings = (): WeightsSettings => ({
-  weightsDir: undefined,
-  kerasCacheDir: path.join(os.homedir(), '.keras', 'models'),
-  download: false,
-});
 
 /**
  * Expands a spec, registers every variant in the store and trains those not yet `done`, committing
@@ -44,17 +34,17 @@ export const defaultWeightsSettings = (): WeightsSettings => ({
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { reporter } = options;
-  // Environment settings are input too: refused before anything is read or written.
-  requestedBackend();
-  requestedFrozenEngine(options.frozenEngine);
+  const settings = options.settings ?? defaultRunSettings();
   const loaded = loadSpec(options.specFile, { overrides: options.overrides ?? [] });
+  // One backend per process, chosen here before anything else (building a backbone) picks the default.
+  const engine = await selectBackend({ requested: settings.backend, warn: (message) => reporter.warn(message) });
   const experiment = loaded.spec.name;
   const specDir = path.dirname(path.resolve(options.specFile));
   const variants = await identifyVariants(loaded.spec.name, expandSweep(loaded), {
     specDir,
-    dataRoot: options.dataRoot,
+    dataRoot: settings.dataRoot,
     cacheDir: options.cacheDir,
-    weights: options.weights ?? defaultWeightsSettings(),
+    weights: settings.weights,
     warn: (message) => reporter.warn(message),
   });
   const selected = selectVariants(variants, options.only ?? []);
@@ -81,7 +71,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       reporter,
       signal: options.signal,
       strategy: options.strategy ?? 'planned',
-      frozenEngine: options.frozenEngine,
+      engine,
+      frozenEngine: settings.frozenEngine,
       featureCache: options.featureCache,
     });
   } finally {

@@ -8,10 +8,10 @@ import {
   loadTrainableBlock,
   preprocessingOf,
   RunInterruptedError,
-  selectBackend,
   trainVariant,
   type EngineInfo,
   type FeatureCacheOptions,
+  type FrozenEngine,
   type FrozenExtractor,
   type MetricSpec,
   type RunRow,
@@ -31,8 +31,9 @@ export interface TrainPendingOptions {
   readonly reporter: SweepReporter;
   readonly signal?: AbortSignal | undefined;
   readonly strategy: SweepStrategy;
-  /** `onnx` or `tfjs`; TLAB_FROZEN_ENGINE or ONNX Runtime when absent. */
-  readonly frozenEngine?: string | undefined;
+  /** The tfjs backend the sweep selected (heads train on it). */
+  readonly engine: EngineInfo;
+  readonly frozenEngine: FrozenEngine;
   readonly featureCache?: FeatureCacheOptions | undefined;
 }
 
@@ -52,7 +53,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
     reporter.finished(outcome);
     return outcome;
   }
-  const engine = await selectBackend({ warn: (m) => reporter.warn(m) });
+  const { engine } = options;
   reporter.engine(engine);
   const cache = options.strategy === 'planned' ? new FeatureCache(path.join(options.cacheDir, 'features'), options.featureCache) : undefined;
   // A run another process failed during this sweep is its result, not ours to retry.
