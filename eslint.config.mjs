@@ -11,13 +11,15 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          // core is the shared kernel; the UI reads results and must never pull in training code.
+          // core is the dependency-light kernel (spec, sweep, store); trainer is the ML stack on top of
+          // it; the UI reads results and must never pull in training code.
           depConstraints: [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:core', 'scope:trainer'] },
             { sourceTag: 'scope:tracker-ui', onlyDependOnLibsWithTags: ['scope:core'] },
             // Benchmarks drive the real entry points of every package.
-            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:core', 'scope:runner', 'scope:tracker-ui'] },
+            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:core', 'scope:trainer', 'scope:runner', 'scope:tracker-ui'] },
           ],
         },
       ],

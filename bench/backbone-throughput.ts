@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { convertToOnnx, createOnnxFeatureExtractor, createRandom, loadBackbone, selectBackend } from '@tlab/core';
+import { createRandom } from '@tlab/core';
+import { convertToOnnx, createOnnxFeatureExtractor, loadBackbone, selectBackend } from '@tlab/trainer';
 
 const imageSize: [number, number] = [150, 150];
 const cutoff = 'mixed7';

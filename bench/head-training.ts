@@ -10,7 +10,7 @@
  * before. Both sides run with the transposed-operand matmul fix (engine/wasm-kernel-patches.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildHead, loadTrainableBlock, selectBackend, type HeadOptions } from '@tlab/core';
+import { buildHead, loadTrainableBlock, selectBackend, type HeadOptions } from '@tlab/trainer';
 
 const batchSize = 20;
 const featureShape = [7, 7, 768];

@@ -1,17 +1,105 @@
-export * from './errors/tlab-error.ts';
-export * from './faults/fault-point.ts';
-export * from './random/seeded-random.ts';
-export * from './spec/index.ts';
-export * from './sweep/index.ts';
-export * from './metrics/index.ts';
-export * from './store/index.ts';
-export * from './engine/index.ts';
-export * from './architectures/index.ts';
-export * from './backbones/index.ts';
-export * from './weights/index.ts';
-export * from './data/index.ts';
-export * from './features/index.ts';
-export * from './finetune/index.ts';
-export * from './onnx/index.ts';
-export * from './train/index.ts';
-export { buildHead, type HeadOptions } from './model/build-head.ts';
+export { isTlabError, TlabError } from './errors/tlab-error.ts';
+export { armFault, faultPoint, type FaultPoint, faultPoints } from './faults/fault-point.ts';
+export {
+  bestEpochIndex,
+  bestEpochKey,
+  bestKey,
+  defaultMetric,
+  experimentMetric,
+  type ExperimentMetric,
+  finalKey,
+  historyMetrics,
+  improves,
+  kerasAutoGoal,
+  type MetricGoal,
+  type MetricName,
+  type MetricSpec,
+  metricValue,
+} from './metrics/run-metrics.ts';
+export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
+export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
+export { canonicalJson } from './spec/canonical-json.ts';
+export { closestMatch } from './spec/did-you-mean.ts';
+export { formatValue } from './spec/format-value.ts';
+export { specJsonSchema, specJsonSchemaFile, specJsonSchemaText } from './spec/json-schema.ts';
+export { type LoadedSpec, loadSpec, parseSpec, type SpecOptions } from './spec/load-spec.ts';
+export { resolveConfig } from './spec/resolve-config.ts';
+export { type PathSegment } from './spec/schema-path.ts';
+export {
+  type AugmentConfig,
+  augmentObjectSchema,
+  type AugmentPresetName,
+  augmentPresetNames,
+  augmentPresets,
+  type BackboneName,
+  backboneNames,
+  builtinDatasetNames,
+  embeddedBackbones,
+  fillModes,
+  type PreprocessingMode,
+  preprocessingModes,
+  type ResolvedConfig,
+  type Spec,
+  type SpecInput,
+  specSchema,
+  type SweepParameter,
+  sweepParameterSchema,
+  type VariantConfig,
+  variantConfigSchema,
+} from './spec/schema.ts';
+export { formatSpecProblem, SpecError, type SpecLocation, type SpecProblem, type SpecProblemCode, specProblemCodes } from './spec/spec-error.ts';
+export { type LocateSpecPath } from './spec/spec-locator.ts';
+export { type AblationQueries, type LevelStats, type PairStats } from './store/ablation-query.ts';
+export { inspectStore, type StoreHealth } from './store/inspect-store.ts';
+export {
+  type FilterOperator,
+  filterOperators,
+  type LeaderboardColumn,
+  type LeaderboardFilter,
+  type LeaderboardFixedColumn,
+  leaderboardFixedColumns,
+  type LeaderboardMember,
+  type LeaderboardQuery,
+  type LeaderboardResult,
+  type LeaderboardRow,
+  type MetricSummary,
+} from './store/leaderboard-query.ts';
+export { openStore, type OpenStoreOptions } from './store/open-store.ts';
+export { type RunMetricRow, type RunMetrics, type RunMetricsQuery } from './store/parallel-query.ts';
+export { type FinishedRun, type RunningRun, type SweepProgress } from './store/progress-query.ts';
+export { type ExperimentRecord, openResultsReader, type ResultsReader } from './store/results-reader.ts';
+export {
+  ConfusionShapeError,
+  DbBusyError,
+  DbCorruptError,
+  DbFullError,
+  DbNewerSchemaError,
+  DbNotFoundError,
+  DbNotSqliteError,
+  DbOlderSchemaError,
+  DbReadonlyError,
+  LeaseLostError,
+  RunIdConflictError,
+  RunNotFoundError,
+  RunWrongStatusError,
+} from './store/store-errors.ts';
+export {
+  type Confusion,
+  type EpochRecord,
+  type ExperimentInput,
+  type ExperimentSummary,
+  type HostInfo,
+  type RunConfusion,
+  type RunEnvironment,
+  type RunResult,
+  type RunRow,
+  type RunStatus,
+  runStatuses,
+  type SpecVersion,
+  type Store,
+  type StoreReader,
+  type SummaryOptions,
+  type VariantInput,
+} from './store/store-types.ts';
+export { expandSweep, maxVariants, type PlannedVariant } from './sweep/expand-sweep.ts';
+export { variantId, type VariantIdentity } from './sweep/variant-id.ts';

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandSweep, loadSpec, openStore, resolveDataset } from '@tlab/core';
+import { expandSweep, loadSpec, openStore } from '@tlab/core';
+import { resolveDataset } from '@tlab/trainer';
 import { cases, type CountedSkip, type HostileCase, type Refusal } from './fixtures/bad/cases.ts';
 import {
   bombSide,

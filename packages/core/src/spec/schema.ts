@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { architectureNames } from '../architectures/architecture-names.ts';
+import { architectureNames } from './architecture-names.ts';
 
 /**
  * The experiment spec. Every default is the course recipe (InceptionV3 at 150×150 cut at mixed7,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FeatureCache } from '@tlab/core';
+import { FeatureCache } from '@tlab/trainer';
 
 /** `tlab cache stats|clear`: the feature cache only; datasets and converted models stay. */
 export function runCacheCommand(action: 'stats' | 'clear', cacheDir: string, out: { write(text: string): unknown }): number {

@@ -1,4 +1,5 @@
-import { bestEpochKey, experimentMetric, type EngineInfo, type EpochMetrics, type MetricSpec, type TrainProgress } from '@tlab/core';
+import { bestEpochKey, experimentMetric, type MetricSpec } from '@tlab/core';
+import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
 import type { PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import { formatDuration, formatMetric, formatParams, formatTable } from './format.ts';
 

@@ -1,17 +1,17 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
+import { inspectStore } from '@tlab/core';
 import {
   createFrozenExtractor,
   FeatureCache,
-  inspectStore,
   libraryVersions,
   loadFrozenPart,
   selectBackend,
   type BackendName,
   type FrozenEngine,
   type FrozenPart,
-} from '@tlab/core';
+} from '@tlab/trainer';
 import { isDeadLocalOwner } from '../sweep/leases.ts';
 
 interface Output {

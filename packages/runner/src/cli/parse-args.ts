@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { featurePrecisions, frozenEngines, TlabError, type FeaturePrecision } from '@tlab/core';
+import { TlabError } from '@tlab/core';
+import { featurePrecisions, frozenEngines, type FeaturePrecision } from '@tlab/trainer';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOptions } from '../sweep/run-sweep.ts';
 import type { RunSettings, SettingFlags } from '../settings/run-settings.ts';

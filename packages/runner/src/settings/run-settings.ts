@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { armFault, parseBackendName, parseFrozenEngine, type BackendName, type FrozenEngine, type WeightsSettings } from '@tlab/core';
+import { armFault } from '@tlab/core';
+import { parseBackendName, parseFrozenEngine, type BackendName, type FrozenEngine, type WeightsSettings } from '@tlab/trainer';
 
 /**
  * Everything a run takes from outside the spec, resolved once per process: a flag first, then the

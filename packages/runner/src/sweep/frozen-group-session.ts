@@ -1,12 +1,12 @@
+import { faultPoint } from '@tlab/core';
 import {
   createFrozenExtractor,
   CutoffsNotNestedError,
-  faultPoint,
   loadFrozenPart,
   type FrozenExtractor,
   type FrozenExtractorOptions,
   type FrozenPart,
-} from '@tlab/core';
+} from '@tlab/trainer';
 import type { FrozenGroup } from './plan-groups.ts';
 
 /**

@@ -1,19 +1,17 @@
+import { canonicalJson, variantId, type PlannedVariant } from '@tlab/core';
 import {
   backboneWeightsHash,
-  canonicalJson,
   loadBackbone,
   locateBackbone,
   planTrainableBlock,
   resolveDataset,
   validateBackboneConfig,
-  variantId,
   type BackboneConfig,
   type Dataset,
-  type PlannedVariant,
   type Preprocessing,
   type WeightsSettings,
   preprocessingOf,
-} from '@tlab/core';
+} from '@tlab/trainer';
 
 /** A planned variant with everything its id depends on resolved. */
 export interface Variant extends PlannedVariant {

@@ -1,4 +1,5 @@
-import { canonicalJson, type BackboneConfig, type ResolvedConfig } from '@tlab/core';
+import { canonicalJson, type ResolvedConfig } from '@tlab/core';
+import { type BackboneConfig } from '@tlab/trainer';
 
 export const sweepStrategies = ['planned', 'naive'] as const;
 export type SweepStrategy = (typeof sweepStrategies)[number];

@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor, type RunEnvironment } from '@tlab/core';
+import { type RunEnvironment } from '@tlab/core';
+import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor } from '@tlab/trainer';
 
 /**
  * What a run needs recorded to be reproduced or explained later: engines, libraries, machine,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { expandSweep, loadSpec, openStore, selectBackend, type FeatureCacheOptions } from '@tlab/core';
+import { expandSweep, loadSpec, openStore } from '@tlab/core';
+import { selectBackend, type FeatureCacheOptions } from '@tlab/trainer';
 import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';

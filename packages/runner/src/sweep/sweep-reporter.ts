@@ -1,4 +1,5 @@
-import type { EngineInfo, EpochMetrics, MetricSpec, TrainProgress } from '@tlab/core';
+import type { MetricSpec } from '@tlab/core';
+import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/trainer';
 
 export interface PlannedRow {
   readonly index: number;

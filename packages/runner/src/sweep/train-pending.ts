@@ -1,9 +1,8 @@
 import path from 'node:path';
+import { faultPoint, isTlabError, type MetricSpec, type RunRow, type Store } from '@tlab/core';
 import {
   createFeatureProvider,
-  faultPoint,
   FeatureCache,
-  isTlabError,
   loadImageBatch,
   loadTrainableBlock,
   preprocessingOf,
@@ -13,10 +12,7 @@ import {
   type FeatureCacheOptions,
   type FrozenEngine,
   type FrozenExtractor,
-  type MetricSpec,
-  type RunRow,
-  type Store,
-} from '@tlab/core';
+} from '@tlab/trainer';
 import { FrozenGroupSession } from './frozen-group-session.ts';
 import type { Variant } from './identify-variants.ts';
 import { isDeadLocalOwner, keepLease } from './leases.ts';

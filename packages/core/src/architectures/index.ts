@@ -1,1 +1,0 @@
-export { architectureNames, type ArchitectureName } from './architecture-names.ts';

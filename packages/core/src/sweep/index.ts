@@ -1,2 +1,0 @@
-export { expandSweep, maxVariants, type PlannedVariant } from './expand-sweep.ts';
-export { variantId, type VariantIdentity } from './variant-id.ts';

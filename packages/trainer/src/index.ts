@@ -1,0 +1,92 @@
+export {
+  BackboneInvalidError,
+  BackboneNotFoundError,
+  BadTrainableFromError,
+  ImageTooSmallError,
+  type UnknownLayerDetails,
+  UnknownLayerError,
+} from './backbones/backbone-errors.ts';
+export { type Backbone, type BackboneConfig } from './backbones/backbone.ts';
+export { type BackboneCheck, backboneLayerNames, backboneWeightsHash, loadBackbone, validateBackboneConfig } from './backbones/load-backbone.ts';
+export {
+  BuiltinClassError,
+  BuiltinCountError,
+  DataArchiveError,
+  DataBadSha256Error,
+  DataClassMismatchError,
+  DataDownloadError,
+  DataEmptyError,
+  DataMissingError,
+  DataSingleClassError,
+  DataUnreadableError,
+} from './data/data-errors.ts';
+export { type Dataset, type DatasetItem, type ImageBatch, type SkippedFile } from './data/dataset.ts';
+export { maxImagePixels } from './data/decode-image.ts';
+export { loadImageBatch, type LoadImageBatchOptions } from './data/load-image-batch.ts';
+export { type Preprocessing, preprocessingOf } from './data/preprocessing.ts';
+export { resolveDataset, type ResolveDatasetOptions } from './data/resolve-dataset.ts';
+export { BackendUnavailableError } from './engine/engine-error.ts';
+export { libraryVersions } from './engine/library-versions.ts';
+export {
+  type BackendName,
+  backendNames,
+  type EngineInfo,
+  parseBackendName,
+  selectBackend,
+  type SelectBackendOptions,
+} from './engine/select-backend.ts';
+export {
+  defaultFeatureCacheBudgetBytes,
+  FeatureCache,
+  type FeatureCacheOptions,
+  type FeatureCacheStats,
+  type FeaturePrecision,
+  featurePrecisions,
+} from './features/feature-cache.ts';
+export {
+  createFeatureProvider,
+  type FeatureProvider,
+  type FeatureProviderOptions,
+  type FeatureRequest,
+  type LoadImageBatch,
+} from './features/feature-provider.ts';
+export {
+  createFrozenExtractor,
+  type FrozenEngine,
+  FrozenEngineError,
+  frozenEngines,
+  type FrozenExtractor,
+  type FrozenExtractorOptions,
+  parseFrozenEngine,
+} from './features/frozen-extractor.ts';
+export { CutoffsNotNestedError, type FrozenPart, loadFrozenPart } from './features/frozen-part.ts';
+export {
+  FinetuneUnsupportedError,
+  type TrainableFromChoice,
+  type TrainableFromSplitDetails,
+  TrainableFromSplitError,
+} from './finetune/finetune-errors.ts';
+export { FrozenBatchNorm } from './finetune/frozen-batch-norm.ts';
+export {
+  loadTrainableBlock,
+  planTrainableBlock,
+  type TrainableBlock,
+  type TrainableBlockPlan,
+  trainableFromSuggestions,
+} from './finetune/load-trainable-block.ts';
+export { buildHead, type HeadOptions } from './model/build-head.ts';
+export { convertToOnnx, onnxInputName } from './onnx/convert-to-onnx.ts';
+export { onnxBackboneFile } from './onnx/onnx-backbone-file.ts';
+export { OnnxOutputNotFoundError, OnnxRuntimeError, UnsupportedLayerError } from './onnx/onnx-errors.ts';
+export {
+  createOnnxFeatureExtractor,
+  type OnnxFeatureExtractor,
+  type OnnxFeatureExtractorOptions,
+  type OnnxFeatures,
+} from './onnx/onnx-feature-extractor.ts';
+export { type EpochMetrics } from './train/epoch-metrics.ts';
+export { NonFiniteLossError, RunInterruptedError } from './train/train-errors.ts';
+export { type TrainProgress, type TrainResult, trainVariant, type TrainVariantInput } from './train/train-variant.ts';
+export { type KerasWeightFile, readKerasWeightFile, type StoredLayerWeights, type StoredWeight } from './weights/keras-weight-file.ts';
+export { locateBackbone, type LocateContext, type LocatedBackbone, type WeightsSettings } from './weights/locate-backbone.ts';
+export { WeightsInvalidError, WeightsMismatchError, WeightsMissingError, WeightsNotFoundError } from './weights/weights-errors.ts';

@@ -1,0 +1,17 @@
+import { TlabError } from '@tlab/core';
+
+/** Ctrl-C or a stop request arrived between two batches; nothing of the unfinished epoch is kept. */
+export class RunInterruptedError extends TlabError {
+  constructor() {
+    super('TLAB_INTERRUPTED', 'the run was interrupted before it finished');
+  }
+}
+
+export class NonFiniteLossError extends TlabError {
+  constructor(epoch: number, step: number) {
+    super(
+      'TLAB_NON_FINITE_LOSS',
+      `training loss became NaN or infinite at epoch ${epoch}, step ${step}; lower train.learning_rate or check the data`,
+    );
+  }
+}

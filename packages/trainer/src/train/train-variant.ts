@@ -1,0 +1,301 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset.ts';
+import type { FeatureProvider } from '../features/feature-provider.ts';
+import { buildHead } from '../model/build-head.ts';
+import { createRandom, deriveSeed, shuffledIndices } from '@tlab/core';
+import type { AugmentConfig, ResolvedConfig } from '@tlab/core';
+import type { Confusion } from '@tlab/core';
+import { faultPoint } from '@tlab/core';
+import { EarlyStopping } from './early-stopping.ts';
+import { historyMetrics, type MetricSpec } from '@tlab/core';
+import type { EpochMetrics } from './epoch-metrics.ts';
+import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
+
+export type TrainProgress =
+  | { readonly phase: 'train'; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number; readonly loss: number; readonly accuracy: number }
+  | { readonly phase: 'validate'; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number };
+
+export interface TrainVariantInput {
+  readonly config: ResolvedConfig;
+  /** The experiment's metric (the spec's `metric`): which epoch is the best one. */
+  readonly metric: MetricSpec;
+  readonly dataset: Dataset;
+  /** Frozen-backbone features at this variant's cutoff, or at the fine-tuned trunk's input. */
+  readonly features: FeatureProvider;
+  /** Fine-tuning: the trainable backbone block from the features to the cutoff; disposed with the head. */
+  readonly trunk?: tf.LayersModel;
+  /** Called after each epoch, before the next starts; the runner commits the row here. */
+  readonly onEpoch?: (metrics: EpochMetrics) => void;
+  readonly onProgress?: (progress: TrainProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  readonly epochs: readonly EpochMetrics[];
+  readonly stoppedEarly: boolean;
+  /** Of the last epoch's model on the validation split: matrix[actual][predicted]. */
+  readonly confusion: Confusion;
+  /** Final and best metrics, images/s and wall time: what leaderboards sort on. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/**
+ * Trains one variant's head on features of the frozen backbone, Keras-style: shuffled batches per
+ * epoch, then a pass over the validation split. The backbone runs with `predict` outside the trained
+ * graph because tfjs-layers 4.22's BatchNormalization breaks any gradient through it (engine facts,
+ * pitfall 1) — and because frozen features are what transfer learning trains on anyway.
+ */
+export async function trainVariant(input: TrainVariantInput): Promise<TrainResult> {
+  const { config, dataset } = input;
+  const classCount = dataset.classes.length;
+  const started = performance.now();
+  const timings = { features: 0, head: 0 };
+  const features = new FeatureBatches(input, timings);
+  const featureShape = input.trunk ? (input.trunk.outputs[0]!.shape.slice(1) as number[]) : input.features.featureShape;
+  const head = buildHead({ featureShape, classCount, head: config.head, train: config.train, seed: config.seed, ...(input.trunk ? { trunk: input.trunk } : {}) });
+  const stopper = config.train.early_stopping ? new EarlyStopping(config.train.early_stopping) : undefined;
+  const history: EpochMetrics[] = [];
+  let stoppedEarly = false;
+  let lastValidation: Validation | undefined;
+  let trainedImages = 0;
+  try {
+    for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
+      const epochStarted = performance.now();
+      const trained = await trainEpoch(input, head, features, epoch, timings);
+      trainedImages += trained.images;
+      lastValidation = await validate(input, head, features, epoch, timings);
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: trained.loss,
+        accuracy: trained.accuracy,
+        valLoss: lastValidation.loss,
+        valAccuracy: lastValidation.accuracy,
+        seconds: (performance.now() - epochStarted) / 1000,
+      };
+      history.push(metrics);
+      input.onEpoch?.(metrics);
+      if (stopper?.update(metrics)) {
+        stoppedEarly = epoch < config.train.epochs;
+        break;
+      }
+    }
+  } finally {
+    disposeHead(head);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  return {
+    epochs: history,
+    stoppedEarly,
+    confusion: { classes: dataset.classes, matrix: lastValidation!.confusion },
+    metrics: summarise(history, input.metric, wallSeconds, trainedImages, timings),
+  };
+}
+
+interface Validation {
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly confusion: number[][];
+}
+
+/** Seconds spent producing features (image loading + frozen pass, overlapping head work) and in the head. */
+interface Timings {
+  features: number;
+  head: number;
+}
+
+async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings) {
+  const { config, dataset } = input;
+  const batchSize = config.train.batch_size;
+  const samples = epochSamples(dataset.train.length, config, epoch);
+  const steps = Math.ceil(samples.length / batchSize);
+  const batches = Array.from({ length: steps }, (_, s) => samples.slice(s * batchSize, (s + 1) * batchSize));
+  let lossSum = 0;
+  let correctSum = 0;
+  let seen = 0;
+  await pipeline(
+    batches,
+    (batch) => features.train(batch, epoch),
+    async (batchFeatures, batch, step) => {
+      throwIfAborted(input.signal);
+      const labels = labelTensor(batch.map((s) => dataset.train[s.item]!.label), dataset.classes.length);
+      try {
+        const stepStarted = performance.now();
+        const [loss, accuracy] = (await head.trainOnBatch(batchFeatures, labels)) as number[];
+        timings.head += (performance.now() - stepStarted) / 1000;
+        faultPoint('mid-epoch');
+        if (!Number.isFinite(loss!)) throw new NonFiniteLossError(epoch, step + 1);
+        lossSum += loss! * batch.length;
+        correctSum += accuracy! * batch.length;
+        seen += batch.length;
+        input.onProgress?.({ phase: 'train', epoch, epochs: config.train.epochs, step: step + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen });
+      } finally {
+        labels.dispose();
+        batchFeatures.dispose();
+      }
+    },
+  );
+  return { loss: lossSum / seen, accuracy: correctSum / seen, images: seen };
+}
+
+async function validate(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings): Promise<Validation> {
+  const { config, dataset } = input;
+  const classCount = dataset.classes.length;
+  const batchSize = config.train.batch_size;
+  const items = dataset.validation.map((_, item) => ({ item, sampleId: item }));
+  const steps = Math.ceil(items.length / batchSize);
+  const batches = Array.from({ length: steps }, (_, s) => items.slice(s * batchSize, (s + 1) * batchSize));
+  const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  let lossSum = 0;
+  await pipeline(
+    batches,
+    (batch) => features.validation(batch),
+    async (batchFeatures, batch, step) => {
+      throwIfAborted(input.signal);
+      const actual = batch.map((s) => dataset.validation[s.item]!.label);
+      try {
+        const evaluateStarted = performance.now();
+        const { loss, predicted } = evaluateBatch(head, batchFeatures, actual, classCount);
+        timings.head += (performance.now() - evaluateStarted) / 1000;
+        lossSum += loss;
+        actual.forEach((a, i) => confusion[a]![predicted[i]!]! += 1);
+        input.onProgress?.({ phase: 'validate', epoch, epochs: config.train.epochs, step: step + 1, steps });
+      } finally {
+        batchFeatures.dispose();
+      }
+    },
+  );
+  const correct = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
+  return { loss: lossSum / items.length, accuracy: correct / items.length, confusion };
+}
+
+/** Summed loss and predicted classes of one validation batch, with the training loss's definition. */
+function evaluateBatch(head: tf.LayersModel, batchFeatures: tf.Tensor, actual: readonly number[], classCount: number) {
+  const [lossSum, predicted] = tf.tidy(() => {
+    const probabilities = head.predict(batchFeatures) as tf.Tensor;
+    const labels = labelTensor(actual, classCount);
+    const binary = classCount === 2;
+    const perSample = binary
+      ? tf.metrics.binaryCrossentropy(labels, probabilities)
+      : tf.metrics.categoricalCrossentropy(labels, probabilities);
+    const classes = binary ? probabilities.greater(0.5).cast('int32').reshape([-1]) : probabilities.argMax(-1);
+    return [perSample.sum(), classes] as const;
+  });
+  const result = { loss: lossSum.dataSync()[0]!, predicted: Array.from(predicted.dataSync()) };
+  lossSum.dispose();
+  predicted.dispose();
+  return result;
+}
+
+interface Sample {
+  /** Index into the split's items. */
+  readonly item: number;
+  /** Identifies the augmentation draw: the item, plus the split's size per repeat within an epoch. */
+  readonly sampleId: number;
+}
+
+/**
+ * The epoch's sample order: a fresh seeded shuffle per epoch, extended by further shuffles when
+ * `steps_per_epoch` asks for more samples than the split holds (as a Keras generator would loop).
+ */
+function epochSamples(trainSize: number, config: ResolvedConfig, epoch: number): Sample[] {
+  const wanted = config.train.steps_per_epoch ? config.train.steps_per_epoch * config.train.batch_size : trainSize;
+  const samples: Sample[] = [];
+  for (let repeat = 0; samples.length < wanted; repeat++) {
+    const order = shuffledIndices(trainSize, createRandom(deriveSeed(config.seed, 'order', epoch, repeat)));
+    for (const item of order) {
+      if (samples.length === wanted) break;
+      samples.push({ item, sampleId: item + repeat * trainSize });
+    }
+  }
+  return samples;
+}
+
+/** A batch of samples → a features tensor; augmentation applies to training batches only. */
+class FeatureBatches {
+  private readonly augment: AugmentConfig | null;
+
+  constructor(
+    private readonly input: TrainVariantInput,
+    private readonly timings: Timings,
+  ) {
+    this.augment = isAugmenting(input.config.augment) ? input.config.augment : null;
+  }
+
+  train(batch: readonly Sample[], epoch: number): Promise<tf.Tensor> {
+    return this.tensor(batch.map((s) => this.input.dataset.train[s.item]!), batch, epoch, this.augment);
+  }
+
+  validation(batch: readonly Sample[]): Promise<tf.Tensor> {
+    return this.tensor(batch.map((s) => this.input.dataset.validation[s.item]!), batch, 0, null);
+  }
+
+  private async tensor(items: Dataset['train'][number][], batch: readonly Sample[], epoch: number, augment: AugmentConfig | null): Promise<tf.Tensor> {
+    // Un-augmented images look the same every epoch: asking for epoch 0 lets a cache serve them all.
+    const started = performance.now();
+    const values = await this.input.features.features({ items, sampleIds: batch.map((s) => s.sampleId), epoch: augment ? epoch : 0, augment });
+    this.timings.features += (performance.now() - started) / 1000;
+    return tf.tensor(values, [batch.length, ...this.input.features.featureShape]);
+  }
+}
+
+/** Runs `produce` for batch i+1 while `consume` works on batch i, so decoding overlaps compute. */
+async function pipeline<B, T extends tf.Tensor>(
+  batches: readonly B[],
+  produce: (batch: B) => Promise<T>,
+  consume: (value: T, batch: B, index: number) => Promise<void>,
+): Promise<void> {
+  let next: Promise<T> | undefined = batches.length > 0 ? produce(batches[0]!) : undefined;
+  for (let i = 0; i < batches.length; i++) {
+    // Cached features and tfjs steps resolve as microtasks: without a macrotask turn per batch,
+    // a whole run would starve timers and signal handlers (lease heartbeats, Ctrl-C).
+    await new Promise((resolve) => setImmediate(resolve));
+    const current = await next!;
+    next = i + 1 < batches.length ? produce(batches[i + 1]!) : undefined;
+    try {
+      await consume(current, batches[i]!, i);
+    } catch (error) {
+      // The prefetched batch is never consumed: free its tensor before giving up.
+      if (next) void next.then((t) => t.dispose(), () => undefined);
+      throw error;
+    }
+  }
+}
+
+function isAugmenting(augment: AugmentConfig): boolean {
+  return (
+    augment.rotation_range > 0 ||
+    augment.width_shift_range > 0 ||
+    augment.height_shift_range > 0 ||
+    augment.shear_range > 0 ||
+    (Array.isArray(augment.zoom_range) ? augment.zoom_range[0] !== 1 || augment.zoom_range[1] !== 1 : augment.zoom_range > 0) ||
+    augment.horizontal_flip ||
+    augment.vertical_flip ||
+    augment.brightness_range !== null
+  );
+}
+
+function labelTensor(labels: readonly number[], classCount: number): tf.Tensor {
+  return classCount === 2
+    ? tf.tensor2d([...labels], [labels.length, 1], 'float32')
+    : tf.tidy(() => tf.oneHot(tf.tensor1d([...labels], 'int32'), classCount).cast('float32'));
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RunInterruptedError();
+}
+
+function disposeHead(head: tf.LayersModel): void {
+  head.optimizer?.dispose();
+  head.dispose();
+}
+
+function summarise(history: readonly EpochMetrics[], metric: MetricSpec, wallSeconds: number, trainedImages: number, timings: Timings): Record<string, number> {
+  return {
+    ...historyMetrics(history, metric),
+    epochs_run: history.length,
+    wall_seconds: wallSeconds,
+    train_images_per_second: trainedImages / history.reduce((s, e) => s + e.seconds, 0),
+    feature_seconds: timings.features,
+    head_seconds: timings.head,
+  };
+}
