@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentPresets } from '@tlab/core';
 import { sharedDataset } from '@tlab/core/testing';
 import type { DatasetItem } from './dataset.ts';
-import { makeTempDir } from './fixture-images.ts';
+import { makeTempDir } from '../../test/fixture-images.ts';
 import { loadImageBatch, type LoadImageBatchOptions } from './load-image-batch.ts';
 import { resolveDataset } from './resolve-dataset.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from './fixture-images.ts';
+import { makeTempDir } from '../../test/fixture-images.ts';
 import { loadImageBatch } from './load-image-batch.ts';
 import { materialiseMnist } from './mnist-dataset.ts';
 import { resolveDataset } from './resolve-dataset.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '@tlab/core';
 import { sharedDataset } from '@tlab/core/testing';
-import { decompressionBomb, makeTempDir, writeClassFolders, writeImage } from './fixture-images.ts';
+import { decompressionBomb, makeTempDir, writeClassFolders, writeImage } from '../../test/fixture-images.ts';
 import { resolveDataset } from './resolve-dataset.ts';
 import { caughtTlabError } from '@tlab/core/testing';
 

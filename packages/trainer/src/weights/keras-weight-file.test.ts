@@ -4,7 +4,7 @@ import path from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { FileOptions, Group, File as H5File } from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureZip } from '../data/fixture-zip.ts';
+import { fixtureZip } from '../../test/fixture-zip.ts';
 import { sharedPath } from '@tlab/core/testing';
 import { readKerasWeightFile, type StoredLayerWeights } from './keras-weight-file.ts';
 import { WeightsInvalidError, WeightsNotFoundError } from './weights-errors.ts';
