@@ -55,7 +55,7 @@ describe('locateBackbone finds weights as keras.applications does', () => {
       weightsSource: 'imagenet (keras h5)',
     });
     const tfjs = await place(path.join(root, 'w4/inception_v3_imagenet/model.json'));
-    expect(await locateBackbone(imagenet, [150, 150], context(path.join(root, 'w4')))).toEqual({
+    expect(await locateBackbone(imagenet, [150, 150], context(path.relative(process.cwd(), path.join(root, 'w4'))))).toEqual({
       backbone: { ...imagenet, weights: tfjs },
       weightsSource: 'imagenet (tfjs)',
     });

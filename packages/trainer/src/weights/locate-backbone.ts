@@ -65,8 +65,9 @@ async function findImagenet(name: ArchitectureName, options: { imageSize: readon
   const settings = context.weights;
   const keras = kerasImagenetFile(name, options);
   const converted = path.join(options.alpha === 1 ? `${name}_imagenet` : `${name}_${options.alpha}_imagenet`, 'model.json');
-  const cache = path.join(context.cacheDir, 'weights');
-  const places = [settings.weightsDir, cache, settings.kerasCacheDir].filter((dir): dir is string => dir !== undefined);
+  // Absolute, so the located backbone names its file wherever it is loaded from (a relative TLAB_WEIGHTS_DIR is the shell's).
+  const cache = path.resolve(context.cacheDir, 'weights');
+  const places = [settings.weightsDir, cache, settings.kerasCacheDir].filter((dir): dir is string => dir !== undefined).map((dir) => path.resolve(dir));
   const looked: string[] = [];
   for (const dir of places) {
     for (const candidate of [path.join(dir, keras.fileName), path.join(dir, converted)]) {
