@@ -19,6 +19,7 @@ export {
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
 export { canonicalJson } from './spec/canonical-json.ts';
+export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
 export { closestMatch } from './spec/did-you-mean.ts';
 export { formatValue } from './spec/format-value.ts';
 export { specJsonSchema, specJsonSchemaFile, specJsonSchemaText } from './spec/json-schema.ts';

@@ -1,14 +1,4 @@
-import {
-  defaultMetric,
-  experimentMetric,
-  parseSpec,
-  resolveConfig,
-  SpecError,
-  type ExperimentMetric,
-  type ExperimentRecord,
-  type ResultsReader,
-  type Spec,
-} from '@tlab/core';
+import { defaultMetric, experimentMetric, type ExperimentMetric, type ExperimentRecord, type ResultsReader, type SpecFacts } from '@tlab/core';
 import { notFound } from './http-error.ts';
 
 /** What every experiment page needs to know beyond the runs: how it is scored and what was swept. */
@@ -33,55 +23,35 @@ export interface ExperimentContexts {
 }
 
 export function createExperimentContexts(reader: ResultsReader): ExperimentContexts {
-  // A spec version's text never changes, so each is parsed once per server.
-  const specs = new Map<string, Spec | undefined>();
-  const specOf = (hash: string, text: string): Spec | undefined => {
-    if (!specs.has(hash)) specs.set(hash, parseOrUndefined(text));
-    return specs.get(hash);
-  };
-
   return {
     load(id) {
       const numeric = typeof id === 'number' ? id : /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
       const record = numeric === undefined ? undefined : reader.experiment(numeric);
       if (record === undefined) throw notFound(`experiment ${id}`);
       const latest = reader.store.specVersionsOf(record.id).at(-1);
-      const spec = latest === undefined ? undefined : specOf(latest.specHash, latest.specText);
+      const facts = latest?.facts ?? null;
       const paramKeys = reader.paramKeys(record.id);
       return {
         record,
-        description: spec?.description ?? '',
-        metric: experimentMetric(spec?.metric ?? defaultMetric),
+        description: facts?.description ?? '',
+        metric: experimentMetric(facts?.metric ?? defaultMetric),
         paramKeys,
         factors: paramKeys.filter((key) => key !== 'seed'),
         seedsSwept: paramKeys.includes('seed'),
         specText: latest?.specText ?? null,
-        baseValue: (key) => (spec === undefined ? undefined : baseValueOf(spec, key)),
+        baseValue: (key) => (facts === null ? undefined : baseValueOf(facts, key)),
       };
     },
   };
-}
-
-/** Specs written for an older schema may no longer validate; their experiments still have results. */
-function parseOrUndefined(text: string): Spec | undefined {
-  try {
-    return parseSpec(text, 'spec.yaml').spec;
-  } catch (error) {
-    if (error instanceof SpecError) return undefined;
-    throw error;
-  }
 }
 
 /**
  * The spec's own value where it has one (so `augment` stays the preset name the sweep's levels use),
  * else the resolved config's (so `augment.rotation_range` under a preset finds the preset's field).
  */
-function baseValueOf(spec: Spec, key: string): { value: unknown } | undefined {
+function baseValueOf(facts: SpecFacts, key: string): { value: unknown } | undefined {
   const path = key.split('.');
-  const raw = valueAt(spec, path);
-  if (raw !== undefined) return raw;
-  const { name: _name, description: _description, metric: _metric, sweep: _sweep, ...config } = spec;
-  return valueAt(resolveConfig(config), path);
+  return valueAt(facts.base, path) ?? valueAt(facts.resolvedBase, path);
 }
 
 function valueAt(root: unknown, path: readonly string[]): { value: unknown } | undefined {

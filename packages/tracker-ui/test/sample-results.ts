@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { expandSweep, openResultsReader, openStore, parseSpec, type ResultsReader, type RunEnvironment, type Store } from '@tlab/core';
+import { expandSweep, openResultsReader, openStore, parseSpec, specFacts, type ResultsReader, type RunEnvironment, type Store } from '@tlab/core';
 
 export const hostileName = '<script>alert(1)</script>';
 export const hostileCutoff = '<img src=x onerror=alert(2)>';
@@ -82,7 +82,7 @@ export function createSampleResults(): SampleResults {
   const writer = openStore(file);
   const register = (specText: string): { experimentId: number; ids: string[]; params: Record<string, unknown>[] } => {
     const loaded = parseSpec(specText, 'spec.yaml');
-    const experimentId = writer.ensureExperiment({ name: loaded.spec.name, specText, specHash: loaded.specHash });
+    const experimentId = writer.ensureExperiment({ name: loaded.spec.name, specText, specHash: loaded.specHash, facts: specFacts(loaded.spec) });
     const variants = expandSweep(loaded).map((v) => ({
       id: createHash('sha256').update(`${loaded.spec.name}/${v.index}`).digest('hex').slice(0, 16),
       index: v.index,

@@ -30,9 +30,10 @@ export function migrate(db: Database.Database, file: string): void {
   const step = db.transaction((): number => {
     const current = readSchemaVersion(db, file);
     assertNotNewer(current, file);
-    const sql = migrations[current];
-    if (sql === undefined) return current;
-    db.exec(sql);
+    const migration = migrations[current];
+    if (migration === undefined) return current;
+    if (typeof migration === 'string') db.exec(migration);
+    else migration(db);
     faultPoint('migration');
     db.pragma(`user_version = ${current + 1}`);
     return current + 1;

@@ -1,3 +1,11 @@
+import type Database from 'better-sqlite3';
+import { parseSpec } from '../spec/load-spec.ts';
+import { SpecError } from '../spec/spec-error.ts';
+import { specFacts } from '../spec/spec-facts.ts';
+
+/** A step that must compute in JavaScript what SQL cannot (parsing stored spec text). */
+export type MigrationStep = string | ((db: Database.Database) => void);
+
 /**
  * The schema as numbered steps: migration N (1-based) brings `PRAGMA user_version` from N-1 to N.
  * Steps are append-only: once released, a step is never edited, because DBs in the field already ran it.
@@ -5,7 +13,7 @@
  * Timestamps are ISO-8601 UTC text so they sort as strings; JSON columns are TEXT. Result columns are
  * nullable REAL because SQLite stores a diverged NaN as NULL.
  */
-export const migrations: readonly string[] = [
+export const migrations: readonly MigrationStep[] = [
   /* 1 */ `
   CREATE TABLE experiments (
     id INTEGER PRIMARY KEY,
@@ -91,6 +99,27 @@ export const migrations: readonly string[] = [
   /* 4 */ `
   ALTER TABLE runs ADD COLUMN weights_source TEXT;
   `,
+  // What readers need from a spec version (description, metric, base config), as JSON written when
+  // the sweep registers it; versions stored before are parsed once here. One that no longer parses
+  // stays NULL and readers fall back to the default metric.
+  /* 5 */ (db) => {
+    db.exec('ALTER TABLE spec_versions ADD COLUMN facts TEXT');
+    const update = db.prepare<[string, number, string]>('UPDATE spec_versions SET facts = ? WHERE experiment_id = ? AND spec_hash = ?');
+    const rows = db.prepare<[], { experiment_id: number; spec_hash: string; spec_text: string }>('SELECT experiment_id, spec_hash, spec_text FROM spec_versions').all();
+    for (const row of rows) {
+      const facts = factsOf(row.spec_text);
+      if (facts !== undefined) update.run(facts, row.experiment_id, row.spec_hash);
+    }
+  },
 ];
+
+function factsOf(specText: string): string | undefined {
+  try {
+    return JSON.stringify(specFacts(parseSpec(specText, 'spec.yaml').spec));
+  } catch (error) {
+    if (error instanceof SpecError) return undefined;
+    throw error;
+  }
+}
 
 export const latestSchemaVersion = migrations.length;

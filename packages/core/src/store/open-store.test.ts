@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { latestSchemaVersion } from './migrations.ts';
+import { parseSpec } from '../spec/load-spec.ts';
+import { specFacts } from '../spec/spec-facts.ts';
+import { latestSchemaVersion, migrations } from './migrations.ts';
 import { openStore } from './open-store.ts';
 
 let dir: string;
@@ -77,6 +79,34 @@ describe('openStore', () => {
     expect(again.listExperiments().map((e) => e.name)).toEqual(['cats-vs-dogs']);
     again.close();
     expect(inspect(file).version).toBe(latestSchemaVersion);
+  });
+
+  it('migrates a DB written at schema 4: spec versions get their facts from their text, an unparsable one none', () => {
+    const file = path.join(dir, 'v4.db');
+    const old = new Database(file);
+    for (const step of migrations.slice(0, 4)) old.exec(step as string);
+    old.pragma('user_version = 4');
+    const specText = 'name: old\nmetric: { name: val_loss, goal: minimize }\ndata: { train: t, validation: v }\naugment: light\n';
+    old.prepare("INSERT INTO experiments (id, name, created_at, updated_at) VALUES (1, 'old', 'x', 'x'), (2, 'older', 'x', 'x')").run();
+    old.prepare('INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at) VALUES (?, ?, ?, ?)').run(1, 'h1', specText, 'x');
+    old.prepare('INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at) VALUES (?, ?, ?, ?)').run(2, 'h2', 'name: older\nbackbone: { cutof: mixed7 }\n', 'x');
+    old.close();
+
+    const store = openStore(file);
+    const [version] = store.specVersionsOf(1);
+    expect(version!.facts).toMatchObject({ metric: { name: 'val_loss', goal: 'minimize' }, base: { augment: 'light' } });
+    expect(version!.facts!.resolvedBase.augment.rotation_range).toBe(15);
+    expect(store.specVersionsOf(2)[0]!.facts).toBeNull();
+    store.close();
+    expect(inspect(file).version).toBe(latestSchemaVersion);
+  });
+
+  it('stores the facts a sweep registers with a spec version', () => {
+    const store = openStore(path.join(dir, 'facts.db'));
+    const facts = specFacts(parseSpec('name: f\ndescription: d\ndata: { train: t, validation: v }\n', 'f.yaml').spec);
+    const id = store.ensureExperiment({ ...experiment, facts });
+    expect(store.specVersionsOf(id)[0]!.facts).toEqual(facts);
+    store.close();
   });
 
   it('waits for another process holding the write lock instead of failing (busy_timeout)', async () => {

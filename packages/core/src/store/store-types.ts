@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../spec/schema.ts';
+import type { SpecFacts } from '../spec/spec-facts.ts';
 
 export const runStatuses = ['queued', 'running', 'done', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -33,12 +34,16 @@ export interface ExperimentInput {
   readonly name: string;
   readonly specText: string;
   readonly specHash: string;
+  /** What readers need from the spec (specFacts); a sweep always stores them. */
+  readonly facts?: SpecFacts;
 }
 
 export interface SpecVersion {
   readonly specHash: string;
   readonly specText: string;
   readonly firstSeenAt: string;
+  /** Null for a version stored without them whose text no longer parses. */
+  readonly facts: SpecFacts | null;
 }
 
 export interface VariantInput {

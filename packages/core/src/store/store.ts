@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { defaultMetric, experimentMetric } from '../metrics/run-metrics.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
+import type { SpecFacts } from '../spec/spec-facts.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
 import { storeFailure } from './store-failure.ts';
 import { DbBusyError, DbReadonlyError, LeaseLostError, RunIdConflictError, RunNotFoundError, RunWrongStatusError } from './store-errors.ts';
@@ -109,12 +110,12 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
   const insertExperiment = db.prepare<[string, string, string]>(
     'INSERT INTO experiments (name, created_at, updated_at) VALUES (?, ?, ?)',
   );
-  const insertSpecVersion = db.prepare<[number, string, string, string]>(
-    'INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  const insertSpecVersion = db.prepare<[number, string, string, string, string | null]>(
+    'INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at, facts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const touchExperiment = db.prepare<[string, number]>('UPDATE experiments SET updated_at = ? WHERE id = ?');
-  const specVersions = db.prepare<[number], { spec_hash: string; spec_text: string; first_seen_at: string }>(
-    'SELECT spec_hash, spec_text, first_seen_at FROM spec_versions WHERE experiment_id = ? ORDER BY first_seen_at, rowid',
+  const specVersions = db.prepare<[number], { spec_hash: string; spec_text: string; first_seen_at: string; facts: string | null }>(
+    'SELECT spec_hash, spec_text, first_seen_at, facts FROM spec_versions WHERE experiment_id = ? ORDER BY first_seen_at, rowid',
   );
   const summaries = db.prepare<{ metric: string; goal: string }, SummarySqlRow>(summarySql);
 
@@ -230,7 +231,12 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
 
     specVersionsOf(experimentId) {
       return specVersions.all(experimentId).map(
-        (row): SpecVersion => ({ specHash: row.spec_hash, specText: row.spec_text, firstSeenAt: row.first_seen_at }),
+        (row): SpecVersion => ({
+          specHash: row.spec_hash,
+          specText: row.spec_text,
+          firstSeenAt: row.first_seen_at,
+          facts: row.facts === null ? null : (JSON.parse(row.facts) as SpecFacts),
+        }),
       );
     },
 
@@ -271,11 +277,11 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
 
     close: () => db.close(),
 
-    ensureExperiment({ name, specText, specHash }) {
+    ensureExperiment({ name, specText, specHash, facts }) {
       return write(() => {
         const now = timestamp();
         const id = experimentIdByName.get(name) ?? Number(insertExperiment.run(name, now, now).lastInsertRowid);
-        if (insertSpecVersion.run(id, specHash, specText, now).changes > 0) touchExperiment.run(now, id);
+        if (insertSpecVersion.run(id, specHash, specText, now, facts === undefined ? null : JSON.stringify(facts)).changes > 0) touchExperiment.run(now, id);
         return id;
       });
     },

@@ -3,6 +3,7 @@ import { explainIssues, type ExplainedIssue } from '../spec/explain-issues.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import { presetAsObject, resolveConfig } from '../spec/resolve-config.ts';
 import { variantConfigSchema, type ResolvedConfig, type Spec } from '../spec/schema.ts';
+import { variantBase } from '../spec/spec-facts.ts';
 import { throwIfProblems, type SpecProblem } from '../spec/spec-error.ts';
 import { startsWith, type LocateSpecPath } from '../spec/spec-locator.ts';
 import { choicesToCheck, gridChoices, gridSize, randomChoices, type Choice, type Parameter } from './sweep-choices.ts';
@@ -27,7 +28,8 @@ export const maxVariants = 100_000;
  */
 export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
   const { spec, locate } = loaded;
-  const { name: _name, description: _description, metric: _metric, sweep, ...base } = spec;
+  const { sweep } = spec;
+  const base = variantBase(spec);
   const parameters: Parameter[] = Object.entries(sweep.parameters).map(([key, parameter]) => ({
     key,
     path: key.split('.'),
