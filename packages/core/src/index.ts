@@ -1,3 +1,4 @@
+export { errorCodes, type SpecProblemCode, specProblemCodes, type TlabErrorCode } from './errors/error-codes.ts';
 export { isTlabError, TlabError } from './errors/tlab-error.ts';
 export { armFault, faultPoint, type FaultPoint, faultPoints } from './faults/fault-point.ts';
 export {
@@ -48,7 +49,7 @@ export {
   type VariantConfig,
   variantConfigSchema,
 } from './spec/schema.ts';
-export { formatSpecProblem, SpecError, type SpecLocation, type SpecProblem, type SpecProblemCode, specProblemCodes } from './spec/spec-error.ts';
+export { formatSpecProblem, SpecError, type SpecLocation, type SpecProblem } from './spec/spec-error.ts';
 export { type LocateSpecPath } from './spec/spec-locator.ts';
 export { type AblationQueries, type LevelStats, type PairStats } from './store/ablation-query.ts';
 export { inspectStore, type StoreHealth } from './store/inspect-store.ts';
@@ -83,6 +84,7 @@ export {
   RunIdConflictError,
   RunNotFoundError,
   RunWrongStatusError,
+  StoreError,
 } from './store/store-errors.ts';
 export {
   type Confusion,

@@ -1,10 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ResultsReader } from '@tlab/core';
 import type { AppDeps } from './app-deps.ts';
 import { createExperimentContexts } from './experiment-context.ts';
-import { HttpError } from './http-error.ts';
+import { notFound } from './http-error.ts';
 import { ablationApi } from './routes/ablation-api.ts';
 import { ablationPage } from './routes/ablation-page.ts';
 import { compareApi } from './routes/compare-api.ts';
@@ -65,17 +66,17 @@ export function createApp(reader: ResultsReader): Hono {
   }
   app.route('/', staticFiles());
 
-  app.notFound((c) => errorResponse(c, new HttpError(404, `${c.req.path} does not exist`)));
+  app.notFound((c) => errorResponse(c, notFound(c.req.path)));
   app.onError((error, c) => {
-    if (error instanceof HttpError) return errorResponse(c, error);
+    if (error instanceof HTTPException) return errorResponse(c, error);
     console.error(error);
-    return errorResponse(c, new HttpError(500, 'internal error; the server log has the details', { cause: error }));
+    return errorResponse(c, new HTTPException(500, { message: 'internal error; the server log has the details', cause: error }));
   });
   return app;
 }
 
 /** JSON for /api, a page for everything else; the message is escaped like any other text. */
-function errorResponse(c: Context, error: HttpError): Response | Promise<Response> {
+function errorResponse(c: Context, error: HTTPException): Response | Promise<Response> {
   if (c.req.path.startsWith('/api/')) return c.json({ error: { status: error.status, message: error.message } }, error.status);
   const title = error.status === 404 ? 'Not found' : error.status === 400 ? 'Bad request' : 'Error';
   return c.html(page({ title, body: html`<h1>${title}</h1><p class="error-message">${error.message}</p><p><a href="/">All experiments</a></p>` }), error.status);

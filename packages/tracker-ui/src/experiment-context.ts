@@ -18,7 +18,7 @@ export interface ExperimentContext {
 }
 
 export interface ExperimentContexts {
-  /** Throws a 404 HttpError for an id that names no experiment. */
+  /** Throws a 404 HTTPException for an id that names no experiment. */
   load(id: string | number): ExperimentContext;
 }
 

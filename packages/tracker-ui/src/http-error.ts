@@ -1,16 +1,5 @@
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HTTPException } from 'hono/http-exception';
 
-/** A failure that maps to one HTTP status; its message is shown to the user, so it names what was wrong. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'HttpError';
-  }
-}
-
-export const notFound = (what: string): HttpError => new HttpError(404, `${what} does not exist`);
-export const badRequest = (message: string): HttpError => new HttpError(400, message);
+/** Hono's HTTPException for a request the UI cannot answer; its message is shown to the user, so it names what was wrong. */
+export const notFound = (what: string): HTTPException => new HTTPException(404, { message: `${what} does not exist` });
+export const badRequest = (message: string): HTTPException => new HTTPException(400, { message });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { describeExpected, describeValue } from './describe-expected.ts';
 import { closestMatch, suggestionFor } from './did-you-mean.ts';
 import { fieldNames, schemaAt, type PathSegment } from './schema-path.ts';
-import type { SpecProblemCode } from './spec-error.ts';
+import type { SpecProblemCode } from '../errors/error-codes.ts';
 
 /** A zod issue in user terms, still in schema coordinates; the caller decides where it points. */
 export interface ExplainedIssue {

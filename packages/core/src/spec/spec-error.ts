@@ -1,15 +1,5 @@
+import type { SpecProblemCode } from '../errors/error-codes.ts';
 import { TlabError } from '../errors/tlab-error.ts';
-
-export const specProblemCodes = [
-  'TLAB_SPEC_NOT_FOUND',
-  'TLAB_SPEC_YAML',
-  'TLAB_SPEC_INVALID',
-  'TLAB_SPEC_UNKNOWN_KEY',
-  'TLAB_SPEC_BAD_OVERRIDE',
-  'TLAB_SWEEP_UNKNOWN_PATH',
-  'TLAB_SWEEP_TOO_LARGE',
-] as const;
-export type SpecProblemCode = (typeof specProblemCodes)[number];
 
 /** Where a problem is: a position in the spec file, or (without line) a `--set` argument or the whole file. */
 export interface SpecLocation {

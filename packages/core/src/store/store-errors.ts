@@ -1,7 +1,19 @@
+import type { TlabErrorCode } from '../errors/error-codes.ts';
 import { TlabError } from '../errors/tlab-error.ts';
 import type { RunStatus } from './store-types.ts';
 
-export class DbNotSqliteError extends TlabError {
+/**
+ * The results store's failures: the file, the disk, the lease and the store's own invariants. A
+ * sweep cannot record a failed run when the store itself failed, so it stops on any of these.
+ */
+export class StoreError extends TlabError {
+  constructor(code: TlabErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export class DbNotSqliteError extends StoreError {
   constructor(file: string, options?: { cause?: unknown; what?: string }) {
     super(
       'TLAB_DB_NOT_SQLITE',
@@ -11,7 +23,7 @@ export class DbNotSqliteError extends TlabError {
   }
 }
 
-export class DbCorruptError extends TlabError {
+export class DbCorruptError extends StoreError {
   constructor(file: string, options?: { cause?: unknown }) {
     super(
       'TLAB_DB_CORRUPT',
@@ -21,7 +33,7 @@ export class DbCorruptError extends TlabError {
   }
 }
 
-export class DbFullError extends TlabError {
+export class DbFullError extends StoreError {
   constructor(file: string, options?: { cause?: unknown }) {
     super(
       'TLAB_DB_FULL',
@@ -31,7 +43,7 @@ export class DbFullError extends TlabError {
   }
 }
 
-export class DbNewerSchemaError extends TlabError {
+export class DbNewerSchemaError extends StoreError {
   constructor(file: string, fileVersion: number, knownVersion: number) {
     super(
       'TLAB_DB_NEWER_SCHEMA',
@@ -41,7 +53,7 @@ export class DbNewerSchemaError extends TlabError {
 }
 
 /** Read-only opens cannot migrate, so a DB that no writer has brought up to date yet cannot be read. */
-export class DbOlderSchemaError extends TlabError {
+export class DbOlderSchemaError extends StoreError {
   constructor(file: string, fileVersion: number, knownVersion: number) {
     super(
       'TLAB_DB_OLDER_SCHEMA',
@@ -50,33 +62,33 @@ export class DbOlderSchemaError extends TlabError {
   }
 }
 
-export class DbNotFoundError extends TlabError {
+export class DbNotFoundError extends StoreError {
   constructor(file: string) {
     super('TLAB_DB_NOT_FOUND', `results DB ${file} does not exist; run a sweep first to create it`);
   }
 }
 
-export class DbReadonlyError extends TlabError {
+export class DbReadonlyError extends StoreError {
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super('TLAB_DB_READONLY', `results DB ${file} is not writable: ${reason}`, options);
   }
 }
 
-export class RunNotFoundError extends TlabError {
+export class RunNotFoundError extends StoreError {
   constructor(file: string, runId: string) {
     super('TLAB_RUN_NOT_FOUND', `results DB ${file} has no run ${runId}`);
   }
 }
 
 /** Guards the run lifecycle: finished results are never overwritten and a stopped attempt cannot keep writing. */
-export class RunWrongStatusError extends TlabError {
+export class RunWrongStatusError extends StoreError {
   constructor(file: string, runId: string, status: RunStatus, action: string, expected: readonly RunStatus[]) {
     super('TLAB_RUN_WRONG_STATUS', `cannot ${action} run ${runId} in ${file}: it is ${status}, expected ${expected.join(' or ')}`);
   }
 }
 
 /** Variant ids are the primary key, so an id already owned by another experiment would silently drop a run. */
-export class RunIdConflictError extends TlabError {
+export class RunIdConflictError extends StoreError {
   constructor(file: string, runId: string, ownerExperimentId: number, experimentId: number) {
     super(
       'TLAB_RUN_ID_CONFLICT',
@@ -85,14 +97,14 @@ export class RunIdConflictError extends TlabError {
   }
 }
 
-export class ConfusionShapeError extends TlabError {
+export class ConfusionShapeError extends StoreError {
   constructor(runId: string, classes: number, detail: string) {
     super('TLAB_CONFUSION_SHAPE', `confusion matrix of run ${runId} must be ${classes}×${classes} for ${classes} classes: ${detail}`);
   }
 }
 
 /** Another process took the run over (this one stalled past its lease): its results must not be written. */
-export class LeaseLostError extends TlabError {
+export class LeaseLostError extends StoreError {
   constructor(file: string, runId: string, owner: string, holder: string | null) {
     super(
       'TLAB_LEASE_LOST',
@@ -101,7 +113,7 @@ export class LeaseLostError extends TlabError {
   }
 }
 
-export class DbBusyError extends TlabError {
+export class DbBusyError extends StoreError {
   constructor(file: string, attempts: number, options?: { cause?: unknown }) {
     super(
       'TLAB_DB_BUSY',

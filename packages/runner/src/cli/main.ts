@@ -3,6 +3,7 @@ import { runSweep } from '../sweep/run-sweep.ts';
 import { runCacheCommand } from './cache-command.ts';
 import { runDoctor } from './doctor.ts';
 import { ConsoleReporter } from './console-reporter.ts';
+import { formatForCli } from './format-error.ts';
 import { armProcessFaults, processRunSettings } from '../settings/run-settings.ts';
 import { parseCliArgs, sweepOptionsOf, usage } from './parse-args.ts';
 
@@ -33,9 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 130;
     }
     if (isTlabError(error)) {
-      // Spec reports already tag each problem line with its code.
-      const text = error.message.includes(`[${error.code}]`) ? `\n${error.message}` : ` ${error.message} [${error.code}]`;
-      process.stderr.write(`error:${text}\n`);
+      process.stderr.write(`${formatForCli(error)}\n`);
       return 1;
     }
     throw error;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { faultPoint, isTlabError, type MetricSpec, type RunRow, type Store } from '@tlab/core';
+import { faultPoint, isTlabError, StoreError, type MetricSpec, type RunRow, type Store } from '@tlab/core';
 import {
   createFeatureProvider,
   FeatureCache,
@@ -179,7 +179,7 @@ async function trainOne(
       throw error;
     }
     // The results DB itself failed (disk full, damaged): recording a failure would fail the same way.
-    if (isTlabError(error) && error.code.startsWith('TLAB_DB_')) throw error;
+    if (error instanceof StoreError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     store.failRun(variant.id, message);
     reporter.runFailed(variant.id, message);
