@@ -86,6 +86,7 @@ export {
   RunWrongStatusError,
   StoreError,
 } from './store/store-errors.ts';
+export { sampleStd } from './store/sample-statistics.ts';
 export {
   type Confusion,
   type EpochRecord,

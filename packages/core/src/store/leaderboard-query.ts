@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RunStatus } from './store-types.ts';
 import { cachedStatements, jsonPathOfKey, type DerivedCache } from './sql-helpers.ts';
+import { sampleStdSql } from './sample-statistics.ts';
 
 /** Columns of the leaderboard that are not swept parameters. */
 export const leaderboardFixedColumns = ['index', 'id', 'seed', 'status', 'n', 'final', 'best', 'epochs', 'wall'] as const;
@@ -106,15 +107,12 @@ const perRun = `
     status = 'done' AS n, json_array(json_array(id, seed, status)) AS members
   FROM measured`;
 
-/** Sum-of-squares variance: metrics live in a narrow range, far from where it loses precision. */
-const std = (x: string): string =>
-  `CASE WHEN COUNT(${x}) > 1 THEN sqrt(MAX(0, (SUM(${x} * ${x}) - SUM(${x}) * SUM(${x}) / COUNT(${x})) / (COUNT(${x}) - 1))) END`;
 
 const perSeedGroup = `
   SELECT MIN(id) AS id, MIN(variant_index) AS variant_index, json_remove(MIN(params), '$.seed') AS params,
     CASE WHEN COUNT(*) = 1 THEN MIN(seed) END AS seed,
     CASE WHEN MIN(status) = MAX(status) THEN MIN(status) ELSE 'mixed' END AS status,
-    AVG(final) AS final, ${std('final')} AS final_std, AVG(best) AS best, ${std('best')} AS best_std,
+    AVG(final) AS final, ${sampleStdSql('final')} AS final_std, AVG(best) AS best, ${sampleStdSql('best')} AS best_std,
     AVG(epochs) AS epochs, AVG(wall) AS wall, COUNT(*) FILTER (WHERE status = 'done') AS n,
     json_group_array(json_array(id, seed, status) ORDER BY variant_index) AS members
   FROM measured GROUP BY json_remove(config, '$.seed')`;

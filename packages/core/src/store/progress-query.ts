@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statusCountsSql } from './sample-statistics.ts';
 import { runStatuses, type RunStatus } from './store-types.ts';
 
 export interface RunningRun {
@@ -32,7 +33,7 @@ type CountsSqlRow = Record<RunStatus, number> & { started: string | null; finish
 /** What a page watching a sweep needs, in three small indexed queries. */
 export function createProgressQuery(db: Database.Database): (experimentId: number, metricKey: string, recentLimit: number) => SweepProgress {
   const counts = db.prepare<[number, number], CountsSqlRow>(
-    `SELECT ${runStatuses.map((status) => `COUNT(*) FILTER (WHERE status = '${status}') AS ${status}`).join(', ')},
+    `SELECT ${statusCountsSql('')},
        MAX(started_at) AS started, MAX(finished_at) AS finished,
        (SELECT COUNT(*) FROM epochs e JOIN runs rr ON rr.id = e.run_id WHERE rr.experiment_id = ? AND rr.status = 'running') AS running_epochs
      FROM runs WHERE experiment_id = ?`,

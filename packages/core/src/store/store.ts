@@ -3,6 +3,7 @@ import { defaultMetric, experimentMetric } from '../metrics/run-metrics.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import type { SpecFacts } from '../spec/spec-facts.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
+import { statusCountsSql } from './sample-statistics.ts';
 import { storeFailure } from './store-failure.ts';
 import { DbBusyError, DbReadonlyError, LeaseLostError, RunIdConflictError, RunNotFoundError, RunWrongStatusError } from './store-errors.ts';
 import { runStatuses } from './store-types.ts';
@@ -86,7 +87,7 @@ const summarySql = `
     WHERE m.key = @metric AND m.value IS NOT NULL
   )
   SELECT e.id, e.name, e.created_at, e.updated_at, COUNT(r.id) AS run_count,
-    ${runStatuses.map((status) => `COUNT(r.id) FILTER (WHERE r.status = '${status}') AS ${status}`).join(',\n    ')},
+    ${statusCountsSql('r.', 'r.id')},
     b.run_id AS best_run_id, b.value AS best_value,
     MAX(e.updated_at, COALESCE(MAX(r.created_at), ''), COALESCE(MAX(r.started_at), ''), COALESCE(MAX(r.finished_at), ''))
       AS last_activity_at

@@ -1,4 +1,4 @@
-import type { LevelStats } from '@tlab/core';
+import { sampleStd, type LevelStats } from '@tlab/core';
 
 export interface Pooled {
   readonly runs: number;
@@ -28,6 +28,6 @@ export function pool(stats: readonly LevelStats[]): Pooled {
     failed,
     n,
     mean: n === 0 ? null : sum / n,
-    std: n < 2 ? null : Math.sqrt(Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1))),
+    std: sampleStd(n, sum, sumOfSquares),
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { add, elementwiseProgram, ElementwiseKernels, mul } from '../optimizers/elementwise-program.ts';
-import type { WasmBackendInternals, WasmMemory } from '../optimizers/wasm-runtime.ts';
+import { add, elementwiseProgram, ElementwiseKernels, mul } from '../wasm/elementwise-program.ts';
+import type { WasmBackendInternals, WasmMemory } from '../wasm/wasm-runtime.ts';
 import type { ConvBackpropAttrs, KernelArgs } from './wasm-kernel-calls.ts';
 
 type Shape4D = [number, number, number, number];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { ElementwiseKernels } from './elementwise-program.ts';
+import { ElementwiseKernels } from '../wasm/elementwise-program.ts';
 import type { UpdateRule } from './update-rules.ts';
-import type { WasmBackendInternals } from './wasm-runtime.ts';
+import type { WasmBackendInternals } from '../wasm/wasm-runtime.ts';
 
 /**
  * An optimizer that updates each variable in one pass on the wasm heap. tfjs's own optimizers run

@@ -1,4 +1,4 @@
-import { add, div, elementwiseProgram, mul, sqrt, sub, type ElementwiseProgram } from './elementwise-program.ts';
+import { add, div, elementwiseProgram, mul, sqrt, sub, type ElementwiseProgram } from '../wasm/elementwise-program.ts';
 
 export interface Hyperparameters {
   readonly learningRate: number;

@@ -40,17 +40,19 @@ export interface TrainResult {
 }
 
 /**
- * Trains one variant's head on features of the frozen backbone, Keras-style: shuffled batches per
- * epoch, then a pass over the validation split. The backbone runs with `predict` outside the trained
- * graph because tfjs-layers 4.22's BatchNormalization breaks any gradient through it (engine facts,
- * pitfall 1) — and because frozen features are what transfer learning trains on anyway.
+ * Trains one variant, Keras-style: shuffled batches per epoch, then a pass over the validation
+ * split. What trains is the head, plus the backbone's top block (`trunk`) when fine-tuning; the
+ * frozen part below runs outside the trained graph and arrives as features from `input.features`
+ * (cached, shared between variants). That is also why tfjs-layers 4.22's BatchNormalization, which
+ * breaks any gradient through it, never sits in a gradient here: a trunk's BatchNormalization layers
+ * are FrozenBatchNorm (finetune/frozen-batch-norm.ts).
  */
 export async function trainVariant(input: TrainVariantInput): Promise<TrainResult> {
   const { config, dataset } = input;
   const classCount = dataset.classes.length;
   const started = performance.now();
-  const timings = { features: 0, head: 0 };
-  const features = new FeatureBatches(input, timings);
+  const timings = { featureSeconds: 0, headSeconds: 0 };
+  const featureBatches = new FeatureBatches(input, timings);
   const featureShape = input.trunk ? (input.trunk.outputs[0]!.shape.slice(1) as number[]) : input.features.featureShape;
   const head = buildHead({ featureShape, classCount, head: config.head, train: config.train, seed: config.seed, ...(input.trunk ? { trunk: input.trunk } : {}) });
   const stopper = config.train.early_stopping ? new EarlyStopping(config.train.early_stopping) : undefined;
@@ -61,9 +63,9 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   try {
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
       const epochStarted = performance.now();
-      const trained = await trainEpoch(input, head, features, epoch, timings);
+      const trained = await trainEpoch(input, head, featureBatches, epoch, timings);
       trainedImages += trained.images;
-      lastValidation = await validate(input, head, features, epoch, timings);
+      lastValidation = await validate(input, head, featureBatches, epoch, timings);
       const metrics: EpochMetrics = {
         epoch,
         loss: trained.loss,
@@ -99,11 +101,11 @@ interface Validation {
 
 /** Seconds spent producing features (image loading + frozen pass, overlapping head work) and in the head. */
 interface Timings {
-  features: number;
-  head: number;
+  featureSeconds: number;
+  headSeconds: number;
 }
 
-async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings) {
+async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings) {
   const { config, dataset } = input;
   const batchSize = config.train.batch_size;
   const samples = epochSamples(dataset.train.length, config, epoch);
@@ -114,14 +116,14 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
   let seen = 0;
   await pipeline(
     batches,
-    (batch) => features.train(batch, epoch),
+    (batch) => featureBatches.train(batch, epoch),
     async (batchFeatures, batch, step) => {
       throwIfAborted(input.signal);
       const labels = labelTensor(batch.map((s) => dataset.train[s.item]!.label), dataset.classes.length);
       try {
         const stepStarted = performance.now();
         const [loss, accuracy] = (await head.trainOnBatch(batchFeatures, labels)) as number[];
-        timings.head += (performance.now() - stepStarted) / 1000;
+        timings.headSeconds += (performance.now() - stepStarted) / 1000;
         faultPoint('mid-epoch');
         if (!Number.isFinite(loss!)) throw new NonFiniteLossError(epoch, step + 1);
         lossSum += loss! * batch.length;
@@ -137,7 +139,7 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
   return { loss: lossSum / seen, accuracy: correctSum / seen, images: seen };
 }
 
-async function validate(input: TrainVariantInput, head: tf.LayersModel, features: FeatureBatches, epoch: number, timings: Timings): Promise<Validation> {
+async function validate(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings): Promise<Validation> {
   const { config, dataset } = input;
   const classCount = dataset.classes.length;
   const batchSize = config.train.batch_size;
@@ -148,14 +150,14 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, features
   let lossSum = 0;
   await pipeline(
     batches,
-    (batch) => features.validation(batch),
+    (batch) => featureBatches.validation(batch),
     async (batchFeatures, batch, step) => {
       throwIfAborted(input.signal);
       const actual = batch.map((s) => dataset.validation[s.item]!.label);
       try {
         const evaluateStarted = performance.now();
         const { loss, predicted } = evaluateBatch(head, batchFeatures, actual, classCount);
-        timings.head += (performance.now() - evaluateStarted) / 1000;
+        timings.headSeconds += (performance.now() - evaluateStarted) / 1000;
         lossSum += loss;
         actual.forEach((a, i) => confusion[a]![predicted[i]!]! += 1);
         input.onProgress?.({ phase: 'validate', epoch, epochs: config.train.epochs, step: step + 1, steps });
@@ -233,7 +235,7 @@ class FeatureBatches {
     // Un-augmented images look the same every epoch: asking for epoch 0 lets a cache serve them all.
     const started = performance.now();
     const values = await this.input.features.features({ items, sampleIds: batch.map((s) => s.sampleId), epoch: augment ? epoch : 0, augment });
-    this.timings.features += (performance.now() - started) / 1000;
+    this.timings.featureSeconds += (performance.now() - started) / 1000;
     return tf.tensor(values, [batch.length, ...this.input.features.featureShape]);
   }
 }
@@ -295,7 +297,7 @@ function summarise(history: readonly EpochMetrics[], metric: MetricSpec, wallSec
     epochs_run: history.length,
     wall_seconds: wallSeconds,
     train_images_per_second: trainedImages / history.reduce((s, e) => s + e.seconds, 0),
-    feature_seconds: timings.features,
-    head_seconds: timings.head,
+    feature_seconds: timings.featureSeconds,
+    head_seconds: timings.headSeconds,
   };
 }
