@@ -19,10 +19,10 @@ export {
 } from './metrics/run-metrics.ts';
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
-export { canonicalJson } from './spec/canonical-json.ts';
+export { canonicalJson } from './text/canonical-json.ts';
 export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
-export { closestMatch } from './spec/did-you-mean.ts';
-export { formatValue } from './spec/format-value.ts';
+export { closestMatch } from './text/did-you-mean.ts';
+export { formatValue } from './text/format-value.ts';
 export { specJsonSchema, specJsonSchemaFile, specJsonSchemaText } from './spec/json-schema.ts';
 export { type LoadedSpec, loadSpec, parseSpec, type SpecOptions } from './spec/load-spec.ts';
 export { resolveConfig } from './spec/resolve-config.ts';

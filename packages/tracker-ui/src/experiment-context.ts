@@ -28,7 +28,7 @@ export function createExperimentContexts(reader: ResultsReader): ExperimentConte
       const numeric = typeof id === 'number' ? id : /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
       const record = numeric === undefined ? undefined : reader.experiment(numeric);
       if (record === undefined) throw notFound(`experiment ${id}`);
-      const latest = reader.store.specVersionsOf(record.id).at(-1);
+      const latest = reader.specVersionsOf(record.id).at(-1);
       const facts = latest?.facts ?? null;
       const paramKeys = reader.paramKeys(record.id);
       return {

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     servers.push(server);
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
-    const [experiment] = reader.store.listExperiments().filter((e) => e.name === 'tiny-ablation');
+    const [experiment] = reader.listExperiments().filter((e) => e.name === 'tiny-ablation');
     const id = experiment!.id;
     const runs = reader.leaderboard({ experimentId: id, finalKey: 'final_val_accuracy', bestKey: 'best_val_accuracy', groupSeeds: false, sort: 'best', descending: true, filters: [], limit: 3, offset: 0 }).rows;
     const u = (p: string): string => `${server.url}${p}`;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 120_000;
     let running: { experimentId: number; runId: string } | undefined;
     while (running === undefined && Date.now() < deadline) {
-      const liveExperiment = reader.store.listExperiments().find((e) => e.name === 'tiny-live');
+      const liveExperiment = reader.listExperiments().find((e) => e.name === 'tiny-live');
       const progress = liveExperiment && reader.progress(liveExperiment.id, 'best_val_accuracy', 5);
       const run = progress?.running.find((r) => r.epochsDone >= 15);
       if (liveExperiment !== undefined && run !== undefined) running = { experimentId: liveExperiment.id, runId: run.id };

@@ -1,4 +1,5 @@
 export {
+  BackboneError,
   BackboneInvalidError,
   BackboneNotFoundError,
   BadTrainableFromError,
@@ -16,6 +17,7 @@ export {
   DataClassMismatchError,
   DataDownloadError,
   DataEmptyError,
+  DataError,
   DataMissingError,
   DataSingleClassError,
   DataUnreadableError,
@@ -25,7 +27,7 @@ export { maxImagePixels } from './data/decode-image.ts';
 export { loadImageBatch, type LoadImageBatchOptions } from './data/load-image-batch.ts';
 export { type Preprocessing, preprocessingOf } from './data/preprocessing.ts';
 export { resolveDataset, type ResolveDatasetOptions } from './data/resolve-dataset.ts';
-export { BackendUnavailableError } from './engine/engine-error.ts';
+export { BackendUnavailableError, EngineError } from './engine/engine-error.ts';
 export { libraryVersions } from './engine/library-versions.ts';
 export {
   type BackendName,

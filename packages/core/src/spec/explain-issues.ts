@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { describeExpected, describeValue } from './describe-expected.ts';
-import { closestMatch, suggestionFor } from './did-you-mean.ts';
+import { closestMatch, suggestionFor } from '../text/did-you-mean.ts';
 import { fieldNames, schemaAt, type PathSegment } from './schema-path.ts';
 import type { SpecProblemCode } from '../errors/error-codes.ts';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../text/canonical-json.ts';
 import { explainIssues } from './explain-issues.ts';
 import { applyOverrides } from './overrides.ts';
 import { specSchema, type Spec } from './schema.ts';

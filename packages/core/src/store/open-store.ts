@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { assertNotNewer, migrate, readSchemaVersion } from './migrate.ts';
 import { latestSchemaVersion } from './migrations.ts';
-import { createStore } from './store.ts';
+import { createStore } from './store-write.ts';
 import { DbNotFoundError, DbOlderSchemaError } from './store-errors.ts';
 import type { Store } from './store-types.ts';
 import { storeFailure } from './store-failure.ts';
@@ -35,7 +35,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   return createStore(db, file, { owner: options.owner ?? newLeaseOwner(), leaseMs: options.leaseMs ?? defaultLeaseMs });
 }
 
-function connectForReading(file: string): Database.Database {
+/** A vetted read-only connection: for the results reader, which adds its aggregate queries to the store's reads. */
+export function connectForReading(file: string): Database.Database {
   if (!fs.existsSync(file)) throw new DbNotFoundError(file);
   return setUpOrClose(new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }), file, false, (db) => {
     const version = readSchemaVersion(db, file);

@@ -109,7 +109,7 @@ describe('openResultsReader', () => {
     expect(results.experiment(experimentId)).toMatchObject({ id: experimentId, name: 'ablation' });
     expect(results.experiment(999)).toBeUndefined();
     expect(results.paramKeys(experimentId)).toEqual(['head.dropout', 'augment', 'seed']);
-    expect(results.store.getRun('run0')?.status).toBe('done');
+    expect(results.getRun('run0')?.status).toBe('done');
   });
 
   it('never changes the DB file, temporary tables included', () => {

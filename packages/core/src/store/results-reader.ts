@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { createAblationQueries, type AblationQueries } from './ablation-query.ts';
 import { createLeaderboardQuery, type LeaderboardQuery, type LeaderboardResult } from './leaderboard-query.ts';
-import { openStore } from './open-store.ts';
+import { connectForReading } from './open-store.ts';
 import { createRunMetricsQuery, type RunMetrics, type RunMetricsQuery } from './parallel-query.ts';
 import { createProgressQuery, type SweepProgress } from './progress-query.ts';
 import { derivedCache } from './sql-helpers.ts';
+import { createStoreReader } from './store-read.ts';
 import type { StoreReader } from './store-types.ts';
 
 export interface ExperimentRecord {
@@ -15,31 +15,22 @@ export interface ExperimentRecord {
 }
 
 /**
- * The store's reads plus the aggregate queries of the tracker UI. Never writes. Aggregates are
- * kept until another connection commits, so their results are shared: callers must not mutate them.
+ * The store's reads plus the aggregate queries of the tracker UI, on one read-only connection.
+ * Never writes. Aggregates are kept until another connection commits, so their results are
+ * shared: callers must not mutate them.
  */
-export interface ResultsReader extends AblationQueries {
-  readonly store: StoreReader;
+export interface ResultsReader extends StoreReader, AblationQueries {
   experiment(id: number): ExperimentRecord | undefined;
   /** The parameter keys the experiment's variants were swept over, in spec order. */
   paramKeys(experimentId: number): readonly string[];
   leaderboard(query: LeaderboardQuery): LeaderboardResult;
   runMetrics(query: RunMetricsQuery): RunMetrics;
   progress(experimentId: number, metricKey: string, recentLimit: number): SweepProgress;
-  close(): void;
 }
 
 export function openResultsReader(file: string): ResultsReader {
-  // openStore vets the file (exists, is SQLite, has this schema); the second read-only handle
-  // runs the aggregate queries, which the store's fixed statement set does not cover.
-  const store = openStore(file, { readonly: true });
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
-  } catch (error) {
-    store.close();
-    throw error;
-  }
+  // connectForReading vets the file (exists, is SQLite, has this schema) before any statement is prepared.
+  const db = connectForReading(file);
   // Leaderboards are materialised into temporary tables; memory keeps them off the disk.
   db.pragma('temp_store = MEMORY');
   const cache = derivedCache(db);
@@ -60,7 +51,7 @@ export function openResultsReader(file: string): ResultsReader {
   const ablation = createAblationQueries(db);
   const cachedParamKeys = cached('paramKeys', (experimentId: number) => paramKeys.all(experimentId));
   return {
-    store,
+    ...createStoreReader(db, file),
     experiment(id) {
       const row = experiment.get(id);
       return row === undefined ? undefined : { id: row.id, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at };
@@ -71,9 +62,5 @@ export function openResultsReader(file: string): ResultsReader {
     pairs: cached('pairs', ablation.pairs),
     runMetrics: cached('runMetrics', createRunMetricsQuery(db)),
     progress: cached('progress', createProgressQuery(db)),
-    close() {
-      db.close();
-      store.close();
-    },
   };
 }

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../spec/canonical-json.ts';
+import { canonicalJson } from '../text/canonical-json.ts';
 import { explainIssues, type ExplainedIssue } from '../spec/explain-issues.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import { presetAsObject, resolveConfig } from '../spec/resolve-config.ts';

@@ -1,4 +1,4 @@
-import { suggestionFor } from '../spec/did-you-mean.ts';
+import { suggestionFor } from '../text/did-you-mean.ts';
 import { specSchema, variantConfigSchema } from '../spec/schema.ts';
 import { fieldNames, schemaAt } from '../spec/schema-path.ts';
 

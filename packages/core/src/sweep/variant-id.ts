@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../spec/canonical-json.ts';
+import { canonicalJson } from '../text/canonical-json.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 
 export interface VariantIdentity {

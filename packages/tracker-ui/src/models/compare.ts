@@ -48,7 +48,7 @@ export function compareHref(ids: readonly string[]): string {
 }
 
 export function loadComparison(reader: ResultsReader, ids: readonly string[]): Comparison {
-  const rows = ids.map((id) => reader.store.getRun(id) ?? notFoundRun(id));
+  const rows = ids.map((id) => reader.getRun(id) ?? notFoundRun(id));
   const runs = rows.map((run): ComparedRun => {
     const experiment = reader.experiment(run.experimentId);
     return {
@@ -58,8 +58,8 @@ export function loadComparison(reader: ResultsReader, ids: readonly string[]): C
       seed: run.seed,
       status: run.status,
       backend: run.environment?.backend ?? null,
-      metrics: reader.store.metricsOf(run.id),
-      epochs: reader.store.epochsOf(run.id),
+      metrics: reader.metricsOf(run.id),
+      epochs: reader.epochsOf(run.id),
     };
   });
   const configs = rows.map((run) => flatten(run.config));

@@ -9,7 +9,7 @@ export interface ExperimentListItem extends ExperimentSummary {
 
 /** Every experiment, most recently active first. */
 export function listExperiments(reader: ResultsReader, contexts: ExperimentContexts): ExperimentListItem[] {
-  const summaries = reader.store.listExperiments();
+  const summaries = reader.listExperiments();
   const byMetric = new Map([[`${experimentMetric(defaultMetric).key}:${defaultMetric.goal}`, new Map(summaries.map((s) => [s.id, s]))]]);
   return summaries.map((summary) => {
     const { metric, description } = contexts.load(summary.id);
@@ -17,7 +17,7 @@ export function listExperiments(reader: ResultsReader, contexts: ExperimentConte
     const key = `${metric.key}:${metric.goal}`;
     let ranked = byMetric.get(key);
     if (ranked === undefined) {
-      ranked = new Map(reader.store.listExperiments({ metric: metric.key, goal: metric.goal }).map((s) => [s.id, s]));
+      ranked = new Map(reader.listExperiments({ metric: metric.key, goal: metric.goal }).map((s) => [s.id, s]));
       byMetric.set(key, ranked);
     }
     return { ...summary, best: ranked.get(summary.id)?.best ?? null, description, metric };

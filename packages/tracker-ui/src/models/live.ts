@@ -27,6 +27,6 @@ export function loadLive(reader: ResultsReader, context: ExperimentContext): Liv
     total,
     finished: counts.done + counts.failed,
     progress: total === 0 ? 0 : (counts.done + counts.failed + sweep.running.reduce((sum, run) => sum + Math.min(1, run.epochsDone / run.epochsPlanned), 0)) / total,
-    running: sweep.running.map((run) => ({ ...run, epochs: reader.store.epochsOf(run.id) })),
+    running: sweep.running.map((run) => ({ ...run, epochs: reader.epochsOf(run.id) })),
   };
 }

@@ -17,17 +17,17 @@ export interface RunDetail {
 }
 
 export function loadRunDetail(reader: ResultsReader, experiments: ExperimentContexts, id: string): RunDetail {
-  const run = reader.store.getRun(id);
+  const run = reader.getRun(id);
   if (run === undefined) throw notFound(`run ${id}`);
   const { record, metric } = experiments.load(run.experimentId);
-  const epochs = reader.store.epochsOf(id);
+  const epochs = reader.epochsOf(id);
   return {
     run,
     experiment: { id: record.id, name: record.name },
     metric,
     epochs,
-    metrics: reader.store.metricsOf(id),
-    confusion: reader.store.confusionOf(id) ?? null,
+    metrics: reader.metricsOf(id),
+    confusion: reader.confusionOf(id) ?? null,
     version: `${run.status}:${run.attempts}:${epochs.length}`,
     live: run.status === 'queued' || run.status === 'running',
   };

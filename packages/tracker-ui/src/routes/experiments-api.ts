@@ -15,7 +15,7 @@ export function experimentsApi({ reader, experiments }: AppDeps): Hono {
         statusCounts: progress.statusCounts,
         parameters: paramKeys.map((key) => ({ key, factor: factors.includes(key), base: baseValue(key)?.value ?? null })),
         seedsSwept,
-        specVersions: reader.store.specVersionsOf(record.id).map(({ specHash, firstSeenAt }) => ({ specHash, firstSeenAt })),
+        specVersions: reader.specVersionsOf(record.id).map(({ specHash, firstSeenAt }) => ({ specHash, firstSeenAt })),
         specText,
       });
     });

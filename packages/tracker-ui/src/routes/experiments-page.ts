@@ -11,7 +11,7 @@ import { statusCounts } from '../views/status.ts';
 export function experimentsPage({ reader, experiments }: AppDeps): Hono {
   return new Hono().get('/', (c) => {
     const items = listExperiments(reader, experiments);
-    return c.html(page({ title: 'Experiments', body: experimentsBody(items, reader.store.file) }));
+    return c.html(page({ title: 'Experiments', body: experimentsBody(items, reader.file) }));
   });
 }
 

@@ -73,7 +73,7 @@ describe('run page (/runs/:id)', () => {
   });
 
   it('escapes hostile class names and experiment names', async () => {
-    const [run] = h.reader.store.runsOf(h.sample.hostileExperimentId);
+    const [run] = h.reader.runsOf(h.sample.hostileExperimentId);
     const { body } = await h.get(`/runs/${run!.id}`);
     expect(body).toContain('<th>&lt;script&gt;alert(1)&lt;/script&gt;</th>');
     expect(body).not.toContain(hostileName);

@@ -29,7 +29,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
     const sweep = await runSweepCli(workspace);
     expect(sweep.code, sweep.output).toBe(0);
     reader = openResultsReader(workspace.db);
-    id = reader.store.listExperiments().find((e) => e.name === 'tiny-ablation')!.id;
+    id = reader.listExperiments().find((e) => e.name === 'tiny-ablation')!.id;
     server = await startServer(reader, { port: 0 });
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -144,7 +144,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
   });
 
   it('redraws a live page as epochs land, with a hostile name shown as text (needs chromium)', async () => {
-    const [template] = reader!.store.runsOf(id);
+    const [template] = reader!.runsOf(id);
     const writer: Store = openStore(workspace!.db);
     try {
       const name = '<script>alert(1)</script>';

@@ -1,7 +1,7 @@
-import { TlabError } from '@tlab/core';
+import { DataError } from '../data/data-errors.ts';
 
 /** A drawn transform reaches so far outside the image that the fill padding cannot be built. */
-export class AugmentRangeError extends TlabError {
+export class AugmentRangeError extends DataError {
   constructor(reach: number, limit: number, imageSize: readonly [height: number, width: number]) {
     super(
       'TLAB_AUGMENT_RANGE',

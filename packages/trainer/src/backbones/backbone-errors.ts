@@ -1,4 +1,12 @@
-import { TlabError } from '@tlab/core';
+import { TlabError, type TlabErrorCode } from '@tlab/core';
+
+/** The backbone family: the model, its weights, its layers and the cut or fine-tuned part a spec names. */
+export class BackboneError extends TlabError {
+  constructor(code: TlabErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'BackboneError';
+  }
+}
 
 export interface UnknownLayerDetails {
   /** `inception_v3`, `mobilenet_v2`, `tiny_cnn` or the model.json path. */
@@ -12,7 +20,7 @@ export interface UnknownLayerDetails {
   readonly others: number;
 }
 
-export class UnknownLayerError extends TlabError {
+export class UnknownLayerError extends BackboneError {
   readonly details: UnknownLayerDetails;
 
   constructor(details: UnknownLayerDetails) {
@@ -29,7 +37,7 @@ export class UnknownLayerError extends TlabError {
   }
 }
 
-export class BadTrainableFromError extends TlabError {
+export class BadTrainableFromError extends BackboneError {
   constructor(backbone: string, trainableFrom: string, cutoff: string, reason: 'after-cutoff' | 'off-path') {
     const why =
       reason === 'after-cutoff'
@@ -44,21 +52,21 @@ export class BadTrainableFromError extends TlabError {
   }
 }
 
-export class BackboneNotFoundError extends TlabError {
+export class BackboneNotFoundError extends BackboneError {
   constructor(file: string, detail: string, options?: { cause?: unknown }) {
     super('TLAB_BACKBONE_NOT_FOUND', `backbone.path: cannot read ${file}: ${detail}.`, options);
     this.name = 'BackboneNotFoundError';
   }
 }
 
-export class BackboneInvalidError extends TlabError {
+export class BackboneInvalidError extends BackboneError {
   constructor(file: string, detail: string, options?: { cause?: unknown }) {
     super('TLAB_BACKBONE_INVALID', `backbone.path: ${file} is not a usable TensorFlow.js layers model: ${detail}.`, options);
     this.name = 'BackboneInvalidError';
   }
 }
 
-export class ImageTooSmallError extends TlabError {
+export class ImageTooSmallError extends BackboneError {
   constructor(backbone: string, cutoff: string, imageSize: readonly [number, number], detail: string) {
     super(
       'TLAB_IMAGE_TOO_SMALL',

@@ -1,9 +1,17 @@
-import { TlabError } from '@tlab/core';
+import { TlabError, type TlabErrorCode } from '@tlab/core';
+
+/** The data family: folders, images, downloads and archives a spec points at, and the augmentation drawn on them. */
+export class DataError extends TlabError {
+  constructor(code: TlabErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'DataError';
+  }
+}
 
 const layout = 'one sub-folder of images (.jpg, .jpeg, .png, .webp) per class';
 
 /** A train/validation folder (or the data root it resolves against) is not there. */
-export class DataMissingError extends TlabError {
+export class DataMissingError extends DataError {
   constructor(field: string, folder: string, how: string) {
     super('TLAB_DATA_MISSING', `${field}: folder ${folder} does not exist or is not a folder (${how}); expected a folder with ${layout}`);
     this.name = 'DataMissingError';
@@ -11,14 +19,14 @@ export class DataMissingError extends TlabError {
 }
 
 /** A folder, a class or a whole split has no usable images. */
-export class DataEmptyError extends TlabError {
+export class DataEmptyError extends DataError {
   constructor(field: string, folder: string, problem: string) {
     super('TLAB_DATA_EMPTY', `${field}: ${problem} in ${folder}; expected ${layout}`);
     this.name = 'DataEmptyError';
   }
 }
 
-export class DataSingleClassError extends TlabError {
+export class DataSingleClassError extends DataError {
   constructor(field: string, folder: string, classes: readonly string[]) {
     super(
       'TLAB_DATA_SINGLE_CLASS',
@@ -28,7 +36,7 @@ export class DataSingleClassError extends TlabError {
   }
 }
 
-export class DataClassMismatchError extends TlabError {
+export class DataClassMismatchError extends DataError {
   constructor(trainFolder: string, validationFolder: string, onlyTrain: readonly string[], onlyValidation: readonly string[]) {
     const sides = [
       onlyTrain.length > 0 ? `only in train (${trainFolder}): ${onlyTrain.join(', ')}` : '',
@@ -40,21 +48,21 @@ export class DataClassMismatchError extends TlabError {
 }
 
 /** A file that decoded when the dataset was resolved no longer does (changed or removed since). */
-export class DataUnreadableError extends TlabError {
+export class DataUnreadableError extends DataError {
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super('TLAB_DATA_UNREADABLE', `data: image ${file} could not be loaded (${reason}); it decoded when the dataset was resolved, so it changed since`, options);
     this.name = 'DataUnreadableError';
   }
 }
 
-export class BuiltinClassError extends TlabError {
+export class BuiltinClassError extends DataError {
   constructor(dataset: string, problem: string, available: readonly string[]) {
     super('TLAB_DATA_BUILTIN_CLASS', `data.builtin.classes: ${problem}; expected distinct class names of ${dataset} among ${available.join(', ')}`);
     this.name = 'BuiltinClassError';
   }
 }
 
-export class BuiltinCountError extends TlabError {
+export class BuiltinCountError extends DataError {
   constructor(dataset: string, requested: number, className: string, available: number) {
     super(
       'TLAB_DATA_BUILTIN_COUNT',
@@ -65,7 +73,7 @@ export class BuiltinCountError extends TlabError {
 }
 
 /** `data.url` could not be fetched; says where to put the archive by hand on a machine without network. */
-export class DataDownloadError extends TlabError {
+export class DataDownloadError extends DataError {
   constructor(url: string, reason: string, cachePath: string, sha256: string, options?: { cause?: unknown }) {
     super(
       'TLAB_DATA_DOWNLOAD',
@@ -76,7 +84,7 @@ export class DataDownloadError extends TlabError {
   }
 }
 
-export class DataBadSha256Error extends TlabError {
+export class DataBadSha256Error extends DataError {
   constructor(url: string, expected: string, actual: string) {
     super(
       'TLAB_DATA_BAD_SHA256',
@@ -87,7 +95,7 @@ export class DataBadSha256Error extends TlabError {
 }
 
 /** The downloaded archive cannot be unpacked safely. */
-export class DataArchiveError extends TlabError {
+export class DataArchiveError extends DataError {
   constructor(archive: string, problem: string) {
     super('TLAB_DATA_ARCHIVE', `data.url: archive ${archive} ${problem}; expected a zip archive of image folders`);
     this.name = 'DataArchiveError';

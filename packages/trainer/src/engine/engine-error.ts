@@ -1,6 +1,14 @@
-import { TlabError } from '@tlab/core';
+import { TlabError, type TlabErrorCode } from '@tlab/core';
 
-export class BackendUnavailableError extends TlabError {
+/** The engine family: the backend, ONNX Runtime and the numbers they produce while training. */
+export class EngineError extends TlabError {
+  constructor(code: TlabErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'EngineError';
+  }
+}
+
+export class BackendUnavailableError extends EngineError {
   constructor(requested: string, reason: string, options?: { cause?: unknown }) {
     super(
       'TLAB_BACKEND_UNAVAILABLE',

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createOnnxFeatureExtractor } from '../onnx/onnx-feature-extractor.ts';
 import { onnxBackboneFile } from '../onnx/onnx-backbone-file.ts';
 import { UnsupportedLayerError } from '../onnx/onnx-errors.ts';
-import { TlabError } from '@tlab/core';
+import { EngineError } from '../engine/engine-error.ts';
 import type { FrozenPart } from './frozen-part.ts';
 
 export const frozenEngines = ['onnx', 'tfjs'] as const;
@@ -29,7 +29,7 @@ export interface FrozenExtractorOptions {
   readonly tfjsThreads: number;
 }
 
-export class FrozenEngineError extends TlabError {
+export class FrozenEngineError extends EngineError {
   constructor(requested: string) {
     super('TLAB_FROZEN_ENGINE', `TLAB_FROZEN_ENGINE=${requested} is not an engine; expected one of: ${frozenEngines.join(', ')}`);
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone, BackboneConfig } from '../backbones/backbone.ts';
 import { backboneLayerNames, loadBackbone } from '../backbones/load-backbone.ts';
-import { TlabError } from '@tlab/core';
+import { BackboneError } from '../backbones/backbone-errors.ts';
 
 /** The frozen backbone with one output per cutoff a group of variants needs: one pass serves them all. */
 export interface FrozenPart {
@@ -14,7 +14,7 @@ export interface FrozenPart {
   dispose(): void;
 }
 
-export class CutoffsNotNestedError extends TlabError {
+export class CutoffsNotNestedError extends BackboneError {
   constructor(backbone: string, deepest: string, outside: readonly string[]) {
     super('TLAB_CUTOFFS_NOT_NESTED', `backbone ${backbone}: ${outside.join(', ')} do not feed ${deepest}, so one pass cannot compute them together`);
   }

@@ -1,4 +1,4 @@
-import { TlabError } from '@tlab/core';
+import { BackboneError } from '../backbones/backbone-errors.ts';
 
 /** A layer `trainable_from` may name, and the frozen layer whose output would feed the trained part. */
 export interface TrainableFromChoice {
@@ -23,7 +23,7 @@ export interface TrainableFromSplitDetails {
  * branch of an Inception module, or inside a residual block) would also read the block's other
  * branches or its skip input, which nothing caches.
  */
-export class TrainableFromSplitError extends TlabError {
+export class TrainableFromSplitError extends BackboneError {
   readonly details: TrainableFromSplitDetails;
 
   constructor(details: TrainableFromSplitDetails) {
@@ -42,7 +42,7 @@ export class TrainableFromSplitError extends TlabError {
   }
 }
 
-export class FinetuneUnsupportedError extends TlabError {
+export class FinetuneUnsupportedError extends BackboneError {
   constructor(backbone: string, layer: string, reason: string) {
     super('TLAB_FINETUNE_UNSUPPORTED', `backbone.trainable_from: cannot fine-tune layer '${layer}' of backbone ${backbone}: ${reason}.`);
     this.name = 'FinetuneUnsupportedError';

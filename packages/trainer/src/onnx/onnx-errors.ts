@@ -1,7 +1,7 @@
-import { TlabError } from '@tlab/core';
+import { EngineError } from '../engine/engine-error.ts';
 
 /** A layer the ONNX converter cannot express; callers fall back to running the backbone on tfjs. */
-export class UnsupportedLayerError extends TlabError {
+export class UnsupportedLayerError extends EngineError {
   readonly layer: string;
   readonly className: string;
 
@@ -17,7 +17,7 @@ export class UnsupportedLayerError extends TlabError {
   }
 }
 
-export class OnnxOutputNotFoundError extends TlabError {
+export class OnnxOutputNotFoundError extends EngineError {
   constructor(layer: string, modelName: string) {
     super('TLAB_ONNX_UNKNOWN_OUTPUT', `cannot convert ${modelName} to ONNX up to layer '${layer}': the model has no such layer.`);
     this.name = 'OnnxOutputNotFoundError';
@@ -25,7 +25,7 @@ export class OnnxOutputNotFoundError extends TlabError {
 }
 
 /** onnxruntime rejected the model or failed while running it. */
-export class OnnxRuntimeError extends TlabError {
+export class OnnxRuntimeError extends EngineError {
   constructor(stage: 'load' | 'run', reason: string, options?: { cause?: unknown }) {
     super('TLAB_ONNX_RUNTIME_FAILED', `onnxruntime failed to ${stage} the backbone: ${reason}.`, options);
     this.name = 'OnnxRuntimeError';

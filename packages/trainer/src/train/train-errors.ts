@@ -1,4 +1,5 @@
 import { TlabError } from '@tlab/core';
+import { EngineError } from '../engine/engine-error.ts';
 
 /** Ctrl-C or a stop request arrived between two batches; nothing of the unfinished epoch is kept. */
 export class RunInterruptedError extends TlabError {
@@ -7,7 +8,7 @@ export class RunInterruptedError extends TlabError {
   }
 }
 
-export class NonFiniteLossError extends TlabError {
+export class NonFiniteLossError extends EngineError {
   constructor(epoch: number, step: number) {
     super(
       'TLAB_NON_FINITE_LOSS',
