@@ -1,3 +1,7 @@
+export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ExportInvalidError, NoCheckpointError } from './artifacts/artifact-errors.ts';
+export { type ArtifactRef, artifactsDirOf, ArtifactStore, type StoredArtifact } from './artifacts/artifact-store.ts';
+export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './artifacts/checkpoint.ts';
+export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsContent } from './artifacts/safetensors.ts';
 export { errorCodes, type SpecProblemCode, specProblemCodes, type TlabErrorCode } from './errors/error-codes.ts';
 export { isTlabError, TlabError } from './errors/tlab-error.ts';
 export { armFault, faultPoint, type FaultPoint, faultPoints } from './faults/fault-point.ts';
@@ -16,12 +20,15 @@ export {
   type MetricName,
   type MetricSpec,
   metricValue,
+  predictedClass,
 } from './metrics/run-metrics.ts';
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
 export { canonicalJson } from './text/canonical-json.ts';
 export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
 export { closestMatch } from './text/did-you-mean.ts';
+export { toCsv } from './text/csv.ts';
+export { formatBytes } from './text/format-bytes.ts';
 export { formatValue } from './text/format-value.ts';
 export { specJsonSchema, specJsonSchemaFile, specJsonSchemaText } from './spec/json-schema.ts';
 export { type LoadedSpec, loadSpec, parseSpec, type SpecOptions } from './spec/load-spec.ts';
@@ -36,6 +43,8 @@ export {
   type BackboneName,
   backboneNames,
   builtinDatasetNames,
+  checkpointPolicy,
+  type CheckpointPolicy,
   embeddedBackbones,
   fillModes,
   type PreprocessingMode,
@@ -86,6 +95,7 @@ export {
   RunWrongStatusError,
   StoreError,
 } from './store/store-errors.ts';
+export { perClassAccuracy } from './store/per-class-accuracy.ts';
 export { sampleStd } from './store/sample-statistics.ts';
 export {
   type Confusion,
@@ -99,8 +109,10 @@ export {
   type RunRow,
   type RunStatus,
   runStatuses,
+  type SamplePrediction,
   type SpecVersion,
   type Store,
+  type StoredPrediction,
   type StoreReader,
   type SummaryOptions,
   type VariantInput,

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createRandom, faultPoints } from '@tlab/core';
+import { artifactsDirOf, ArtifactStore, createRandom, decodeCheckpoint, faultPoints } from '@tlab/core';
 import { tinyExperiment } from './tiny-experiment.ts';
 
 /**
@@ -53,15 +54,26 @@ function snapshot(dbFile: string): Snapshot {
       expect(epochRows).toHaveLength(epochs);
       const metrics = db.prepare('SELECT key, value FROM metrics WHERE run_id = ? ORDER BY key').all(id) as Array<{ key: string; value: number }>;
       const confusion = db.prepare('SELECT * FROM confusions WHERE run_id = ?').get(id);
-      done.set(id, JSON.stringify({ run, epochRows, metrics, confusion }));
+      const predictions = db.prepare('SELECT * FROM predictions WHERE run_id = ? ORDER BY sample').all(id);
+      done.set(id, JSON.stringify({ run, epochRows, metrics, confusion, predictions }));
       results.set(
         id,
         JSON.stringify({
           epochs: epochRows.map(({ seconds: _, ...e }) => e),
           metrics: metrics.filter((m) => !timingMetrics.has(m.key)),
           confusion,
+          predictions,
+          checkpoint: run['checkpoint_sha256'],
         }),
       );
+      // A done run's checkpoint is there, whole: it reads back under its hash.
+      const artifacts = new ArtifactStore(artifactsDirOf(dbFile));
+      const reference = { sha256: run['checkpoint_sha256'] as string, bytes: run['checkpoint_bytes'] as number };
+      expect(decodeCheckpoint(artifacts.read(reference, `checkpoint of ${id}`), id).weights.length).toBeGreaterThan(0);
+    }
+    // Whatever was killed when: every file under a final name is complete (its name is its hash).
+    for (const artifact of new ArtifactStore(artifactsDirOf(dbFile)).list()) {
+      expect(createHash('sha256').update(readFileSync(artifact.file)).digest('hex')).toBe(artifact.sha256);
     }
     return { done, results, statuses: runs.map((r) => r['status'] as string) };
   } finally {
@@ -127,6 +139,20 @@ describe('crash safety under kill -9', () => {
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(cycles).toBeGreaterThanOrEqual(1);
   }, 600_000);
+
+  it('leaves a whole checkpoint or none when killed while writing one, and the resumed sweep writes it', async () => {
+    const ex = await tinyExperiment(crashSpec);
+    expect(sweepSync(ex, 'artifact-write:2').signal).toBe('SIGKILL');
+    const killed = snapshot(ex.db);
+    expect(killed.statuses.filter((s) => s === 'done')).toHaveLength(1);
+    // The second checkpoint died between write and rename: only a temporary file, never a final name.
+    const dir = artifactsDirOf(ex.db);
+    const names = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    expect(names.filter((n) => n.endsWith('.safetensors'))).toHaveLength(1);
+    expect(names.filter((n) => n.startsWith('.tmp-'))).toHaveLength(1);
+    expect(sweepSync(ex).status).toBe(0);
+    expect(snapshot(ex.db).statuses).toEqual(['done', 'done', 'done']);
+  }, 120_000);
 
   it('splits a 12-variant sweep between 3 concurrent processes, one killed, training each variant once', async () => {
     const ex = await tinyExperiment(crashSpec.replace('values: [0.0, 0.3, 0.6]', 'values: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]'));

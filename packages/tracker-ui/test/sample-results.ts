@@ -46,6 +46,7 @@ const environment: RunEnvironment = {
   weightsHash: 'a'.repeat(64),
   weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 0,
+  featurePrecision: 'float16',
 };
 
 /** The metric a variant reaches: block2 beats block1, dropout 0.2 is best, seed 2 a little lower. */
@@ -111,7 +112,10 @@ export function createSampleResults(): SampleResults {
     }
     writer.finishRun(id, {
       metrics: { best_val_accuracy: best, best_epoch: 2, final_val_accuracy: best - 0.05, final_val_loss: 0.37, epochs_run: 3, wall_seconds: 4.5 + index },
+      evaluatedEpoch: 2,
       confusion: { classes: ['cat', 'dog'], matrix: [[9, 1], [2, 8]] },
+      predictions: [],
+      checkpoint: null,
     });
   });
 
@@ -121,7 +125,10 @@ export function createSampleResults(): SampleResults {
     writer.recordEpoch(id, { epoch: 1, loss: 0.9, accuracy: 0.6, valLoss: 0.95, valAccuracy: 0.55, seconds: 1 });
     writer.finishRun(id, {
       metrics: { best_val_accuracy: 0.55, best_epoch: 1, final_val_accuracy: 0.55, epochs_run: 1, wall_seconds: 2 },
+      evaluatedEpoch: 1,
       confusion: { classes: [hostileName, 'b'], matrix: [[1, 0], [0, 1]] },
+      predictions: [],
+      checkpoint: null,
     });
   }
 

@@ -6,6 +6,7 @@ export {
   ImageTooSmallError,
   type UnknownLayerDetails,
   UnknownLayerError,
+  WeightsChangedError,
 } from './backbones/backbone-errors.ts';
 export { type Backbone, type BackboneConfig } from './backbones/backbone.ts';
 export { type BackboneCheck, backboneLayerNames, backboneWeightsHash, loadBackbone, validateBackboneConfig } from './backbones/load-backbone.ts';
@@ -14,6 +15,7 @@ export {
   BuiltinCountError,
   DataArchiveError,
   DataBadSha256Error,
+  DataChangedError,
   DataClassMismatchError,
   DataDownloadError,
   DataEmptyError,
@@ -21,9 +23,11 @@ export {
   DataMissingError,
   DataSingleClassError,
   DataUnreadableError,
+  EvaluateClassesError,
 } from './data/data-errors.ts';
 export { type Dataset, type DatasetItem, type ImageBatch, type SkippedFile } from './data/dataset.ts';
 export { maxImagePixels } from './data/decode-image.ts';
+export { listClassFolders, listImageFiles } from './data/image-files.ts';
 export { loadImageBatch, type LoadImageBatchOptions } from './data/load-image-batch.ts';
 export { type Preprocessing, preprocessingOf } from './data/preprocessing.ts';
 export { resolveDataset, type ResolveDatasetOptions } from './data/resolve-dataset.ts';
@@ -89,6 +93,11 @@ export {
 export { type EpochMetrics } from './train/epoch-metrics.ts';
 export { NonFiniteLossError, RunInterruptedError } from './train/train-errors.ts';
 export { type TrainProgress, type TrainResult, trainVariant, type TrainVariantInput } from './train/train-variant.ts';
+export { type Classifier, type ClassifierInput, loadClassifier } from './trained-model/classifier.ts';
+export { type ClassifiedFile, classifyFiles, type ClassifyFilesOptions, type UnreadableFile } from './trained-model/classify-files.ts';
+export { type ExportInfo, type ExportMetadata, readExportInfo } from './trained-model/export-metadata.ts';
+export { exportClassifier, type ImageClassifier, tfjsClassifier } from './trained-model/image-classifier.ts';
+export { exportFiles, type ExportFormat, exportFormats, writeExport } from './trained-model/write-export.ts';
 export { type KerasWeightFile, readKerasWeightFile, type StoredLayerWeights, type StoredWeight } from './weights/keras-weight-file.ts';
 export { locateBackbone, type LocateContext, type LocatedBackbone, type WeightsSettings } from './weights/locate-backbone.ts';
 export { WeightsInvalidError, WeightsMismatchError, WeightsMissingError, WeightsNotFoundError } from './weights/weights-errors.ts';

@@ -29,6 +29,7 @@ export const errorCodes = [
   'TLAB_WEIGHTS_NOT_FOUND',
   'TLAB_WEIGHTS_INVALID',
   'TLAB_WEIGHTS_MISMATCH',
+  'TLAB_WEIGHTS_CHANGED',
   'TLAB_CUTOFFS_NOT_NESTED',
   'TLAB_TRAINABLE_FROM_SPLIT',
   'TLAB_FINETUNE_UNSUPPORTED',
@@ -43,6 +44,8 @@ export const errorCodes = [
   'TLAB_DATA_DOWNLOAD',
   'TLAB_DATA_BAD_SHA256',
   'TLAB_DATA_ARCHIVE',
+  'TLAB_DATA_CHANGED',
+  'TLAB_EVALUATE_CLASSES',
   'TLAB_AUGMENT_RANGE',
   // engines and training
   'TLAB_BACKEND_UNAVAILABLE',
@@ -66,5 +69,10 @@ export const errorCodes = [
   'TLAB_RUN_WRONG_STATUS',
   'TLAB_RUN_ID_CONFLICT',
   'TLAB_CONFUSION_SHAPE',
+  // trained models and their artifacts
+  'TLAB_ARTIFACT_CORRUPT',
+  'TLAB_ARTIFACT_MISSING',
+  'TLAB_NO_CHECKPOINT',
+  'TLAB_EXPORT_INVALID',
 ] as const;
 export type TlabErrorCode = (typeof errorCodes)[number];

@@ -3,7 +3,7 @@
  * `TLAB_FAULT`), the process SIGKILLs itself the n-th time it reaches `<point>`: no finally blocks,
  * no exit handlers, no flushing — what a power cut or the OOM killer does. Unarmed it is a no-op.
  */
-export const faultPoints = ['migration', 'model-load', 'mid-epoch', 'epoch-committed', 'before-finish'] as const;
+export const faultPoints = ['migration', 'model-load', 'mid-epoch', 'epoch-committed', 'artifact-write', 'before-finish'] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 
 let armed: { point: FaultPoint; count: number } | undefined;

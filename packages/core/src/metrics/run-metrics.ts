@@ -74,3 +74,13 @@ export function historyMetrics(history: readonly EpochRecord[], metric: MetricSp
   for (const name of Object.keys(fieldOf) as MetricName[]) metrics[finalKey(name)] = metricValue(last, name);
   return metrics;
 }
+
+/**
+ * The class a model predicts from its per-class probabilities: the most probable, the first on a
+ * tie. For a sigmoid's [1 − p, p] that is class 1 exactly when p > 0.5, as Keras's binary accuracy counts.
+ */
+export function predictedClass(probabilities: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < probabilities.length; i++) if (probabilities[i]! > probabilities[best]!) best = i;
+  return best;
+}

@@ -111,7 +111,7 @@ name: quickstart
     expect(error.code).toBe('TLAB_SPEC_UNKNOWN_KEY');
     expect(error.problems.map(where)).toEqual([['TLAB_SPEC_UNKNOWN_KEY', 'train.epoch', 7, 10]]);
     expect(error.problems[0]!.message).toBe(
-      'unknown key "epoch", did you mean "epochs"? (expected one of: optimizer, learning_rate, batch_size, epochs, steps_per_epoch, early_stopping)',
+      'unknown key "epoch", did you mean "epochs"? (expected one of: optimizer, learning_rate, batch_size, epochs, steps_per_epoch, early_stopping, checkpoint)',
     );
   });
 

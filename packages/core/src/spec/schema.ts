@@ -192,8 +192,24 @@ const trainSchema = z
     epochs: positiveInt.max(10000).default(20),
     steps_per_epoch: positiveInt.optional(),
     early_stopping: earlyStoppingSchema.optional(),
+    checkpoint: z
+      .enum(['best', 'last', 'none'])
+      .optional()
+      .describe(
+        "Which epoch's trained weights a run keeps, and whose confusion matrix and predictions it stores: `best` by the spec's metric (the default), `last`, or `none` (the best epoch's results, no weights file).",
+      ),
   })
   .prefault({});
+
+export type CheckpointPolicy = 'best' | 'last' | 'none';
+
+/**
+ * `train.checkpoint` with its default. The schema leaves the field optional rather than defaulted
+ * so that configs written before it existed resolve as before and keep their variant ids.
+ */
+export function checkpointPolicy(train: { readonly checkpoint?: CheckpointPolicy | undefined }): CheckpointPolicy {
+  return train.checkpoint ?? 'best';
+}
 
 const metricSchema = z
   .strictObject({

@@ -111,6 +111,28 @@ export const migrations: readonly MigrationStep[] = [
       if (facts !== undefined) update.run(facts, row.experiment_id, row.spec_hash);
     }
   },
+  // Trained models are kept: a run's checkpoint (content-addressed file in the artifact folder
+  // next to the DB), the epoch its confusion matrix and predictions come from (NULL: stored before
+  // this step, the last epoch), every validation image's predicted probabilities, and the spec
+  // file a version came from (its relative paths resolve against its folder when a run is retrained),
+  // and the precision of the cached features a run trained on (it changes the numbers).
+  /* 6 */ `
+  ALTER TABLE runs ADD COLUMN checkpoint_sha256 TEXT;
+  ALTER TABLE runs ADD COLUMN checkpoint_bytes INTEGER;
+  ALTER TABLE confusions ADD COLUMN epoch INTEGER;
+  ALTER TABLE spec_versions ADD COLUMN spec_file TEXT;
+  ALTER TABLE runs ADD COLUMN feature_precision TEXT;
+  CREATE TABLE predictions (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    sample INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    label INTEGER NOT NULL,
+    predicted INTEGER NOT NULL,
+    probabilities TEXT NOT NULL,
+    PRIMARY KEY (run_id, sample)
+  ) STRICT;
+  `,
 ];
 
 function factsOf(specText: string): string | undefined {

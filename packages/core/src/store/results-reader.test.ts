@@ -27,6 +27,7 @@ const environment: RunEnvironment = {
   weightsHash: 'w'.repeat(64),
   weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 0,
+  featurePrecision: 'float16',
 };
 
 /** dropout × augment × seed; `best` is what each run reports as best_val_accuracy. */
@@ -71,7 +72,10 @@ beforeEach(() => {
     }
     writer.finishRun(id, {
       metrics: { best_val_accuracy: g.best, final_val_accuracy: g.best - 0.1, epochs_run: 1, wall_seconds: 10 + index },
+      evaluatedEpoch: 1,
       confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] },
+      predictions: [],
+      checkpoint: null,
     });
   });
 });

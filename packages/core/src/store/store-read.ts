@@ -14,6 +14,7 @@ import type {
   RunStatus,
   SpecVersion,
   StoreReader,
+  StoredPrediction,
 } from './store-types.ts';
 
 interface RunColumns {
@@ -31,6 +32,8 @@ interface RunColumns {
   attempts: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  checkpoint_sha256: string | null;
+  checkpoint_bytes: number | null;
 }
 
 /** The schema's CHECK makes the environment columns all-or-nothing, keyed on `backend`. */
@@ -47,6 +50,7 @@ type EnvironmentColumns =
       weights_hash: string;
       weights_source: string | null;
       skipped_files: number;
+      feature_precision: string | null;
     };
 
 type RunSqlRow = RunColumns & EnvironmentColumns;
@@ -96,8 +100,8 @@ const summarySql = `
 
 /** The store's reads, prepared once on the connection it is given; the writer and the results reader share them. */
 export function createStoreReader(db: Database.Database, file: string): StoreReader {
-  const specVersions = db.prepare<[number], { spec_hash: string; spec_text: string; first_seen_at: string; facts: string | null }>(
-    'SELECT spec_hash, spec_text, first_seen_at, facts FROM spec_versions WHERE experiment_id = ? ORDER BY first_seen_at, rowid',
+  const specVersions = db.prepare<[number], { spec_hash: string; spec_text: string; first_seen_at: string; facts: string | null; spec_file: string | null }>(
+    'SELECT spec_hash, spec_text, first_seen_at, facts, spec_file FROM spec_versions WHERE experiment_id = ? ORDER BY first_seen_at, rowid',
   );
   const summaries = db.prepare<{ metric: string; goal: string }, SummarySqlRow>(summarySql);
   const runById = db.prepare<[string], RunSqlRow>('SELECT * FROM runs WHERE id = ?');
@@ -110,8 +114,14 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
   const metricsByRun = db.prepare<[string], { key: string; value: number | null }>(
     'SELECT key, value FROM metrics WHERE run_id = ? ORDER BY key',
   );
-  const confusionByRun = db.prepare<[string], { classes: string; matrix: string; per_class_accuracy: string }>(
-    'SELECT classes, matrix, per_class_accuracy FROM confusions WHERE run_id = ?',
+  const confusionByRun = db.prepare<[string], { classes: string; matrix: string; per_class_accuracy: string; epoch: number | null }>(
+    'SELECT classes, matrix, per_class_accuracy, epoch FROM confusions WHERE run_id = ?',
+  );
+  const predictionsByRun = db.prepare<[string], { sample: number; file: string; sha256: string; label: number; predicted: number; probabilities: string }>(
+    'SELECT sample, file, sha256, label, predicted, probabilities FROM predictions WHERE run_id = ? ORDER BY sample',
+  );
+  const checkpoints = db.prepare<[], { runId: string; sha256: string; bytes: number }>(
+    'SELECT id AS runId, checkpoint_sha256 AS sha256, checkpoint_bytes AS bytes FROM runs WHERE checkpoint_sha256 IS NOT NULL ORDER BY id',
   );
 
   return {
@@ -128,6 +138,7 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
           specText: row.spec_text,
           firstSeenAt: row.first_seen_at,
           facts: row.facts === null ? null : (JSON.parse(row.facts) as SpecFacts),
+          specFile: row.spec_file,
         }),
       );
     },
@@ -163,9 +174,18 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
         classes: JSON.parse(row.classes) as string[],
         matrix: JSON.parse(row.matrix) as number[][],
         perClassAccuracy: (JSON.parse(row.per_class_accuracy) as (number | null)[]).map(fromSqlReal),
+        epoch: row.epoch,
       };
       return confusion;
     },
+
+    predictionsOf(runId) {
+      return predictionsByRun.all(runId).map(
+        (row): StoredPrediction => ({ ...row, probabilities: JSON.parse(row.probabilities) as number[] }),
+      );
+    },
+
+    checkpoints: () => checkpoints.all(),
 
     close: () => db.close(),
   };
@@ -188,6 +208,7 @@ function toRun(row: RunSqlRow): RunRow {
     attempts: row.attempts,
     environment: toEnvironment(row),
     lease: row.status === 'running' && row.lease_owner !== null ? { owner: row.lease_owner, expiresAt: row.lease_expires_at ?? 0 } : null,
+    checkpoint: row.checkpoint_sha256 === null ? null : { sha256: row.checkpoint_sha256, bytes: row.checkpoint_bytes ?? 0 },
   };
 }
 
@@ -205,6 +226,7 @@ function toEnvironment(row: EnvironmentColumns): RunEnvironment | null {
     weightsHash: row.weights_hash,
     weightsSource: row.weights_source,
     skippedFiles: row.skipped_files,
+    featurePrecision: row.feature_precision,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ArtifactRef } from '../artifacts/artifact-store.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import type { SpecFacts } from '../spec/spec-facts.ts';
 
@@ -28,6 +29,8 @@ export interface RunEnvironment {
   /** The weights in words (`imagenet (keras h5)`, `embedded (nsfwjs)`, a path); null for runs stored before it was recorded. */
   readonly weightsSource: string | null;
   readonly skippedFiles: number;
+  /** How the frozen features the head trained on were kept: `float16` or `float32`; null for runs stored before it was recorded. */
+  readonly featurePrecision: string | null;
 }
 
 export interface ExperimentInput {
@@ -36,6 +39,8 @@ export interface ExperimentInput {
   readonly specHash: string;
   /** What readers need from the spec (specFacts); a sweep always stores them. */
   readonly facts?: SpecFacts;
+  /** The spec file's absolute path: the folder its relative data and weights paths resolve against. */
+  readonly specFile?: string;
 }
 
 export interface SpecVersion {
@@ -44,6 +49,8 @@ export interface SpecVersion {
   readonly firstSeenAt: string;
   /** Null for a version stored without them whose text no longer parses. */
   readonly facts: SpecFacts | null;
+  /** Where the spec was read from when first stored; null before migration 6 or when not from a file. */
+  readonly specFile: string | null;
 }
 
 export interface VariantInput {
@@ -73,6 +80,8 @@ export interface RunRow {
   readonly environment: RunEnvironment | null;
   /** Who holds a running run and until when (ms since the epoch); null when nobody does. */
   readonly lease: { readonly owner: string; readonly expiresAt: number } | null;
+  /** The trained weights of the evaluated epoch in the artifact folder; null with `checkpoint: none` or before it finished. */
+  readonly checkpoint: ArtifactRef | null;
 }
 
 /** One epoch's Keras-style logs. A diverged NaN is stored as SQL NULL and comes back as NaN. */
@@ -94,12 +103,34 @@ export interface Confusion {
 export interface RunConfusion extends Confusion {
   /** Per true class: correct / total, NaN for a class without validation images. */
   readonly perClassAccuracy: readonly number[];
+  /** The epoch evaluated (the checkpoint's); null for runs stored before checkpoints, whose matrix is the last epoch's. */
+  readonly epoch: number | null;
+}
+
+/** One validation image as the evaluated epoch's model saw it. */
+export interface SamplePrediction {
+  /** The file as the dataset listed it, and its content hash (stable when folders move). */
+  readonly file: string;
+  readonly sha256: string;
+  readonly label: number;
+  /** One probability per class, in the order of the run's classes. */
+  readonly probabilities: readonly number[];
+}
+
+export interface StoredPrediction extends SamplePrediction {
+  /** Position in the validation split (sorted by class, then file). */
+  readonly sample: number;
+  readonly predicted: number;
 }
 
 export interface RunResult {
   /** e.g. best_val_accuracy, final_val_accuracy, best_epoch, epochs_run, wall_seconds, train_images_per_second. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** The evaluated epoch (the checkpoint's: best by the spec's metric, or the last) and its validation results. */
+  readonly evaluatedEpoch: number;
   readonly confusion: Confusion;
+  readonly predictions: readonly SamplePrediction[];
+  readonly checkpoint: ArtifactRef | null;
 }
 
 export interface ExperimentSummary {
@@ -133,6 +164,9 @@ export interface StoreReader {
   epochsOf(runId: string): EpochRecord[];
   metricsOf(runId: string): Record<string, number>;
   confusionOf(runId: string): RunConfusion | undefined;
+  predictionsOf(runId: string): StoredPrediction[];
+  /** Every run's checkpoint reference, by run id: what the artifact folder must keep. */
+  checkpoints(): Array<{ readonly runId: string } & ArtifactRef>;
   close(): void;
 }
 

@@ -49,6 +49,7 @@ const environment: RunEnvironment = {
   weightsHash: 'w'.repeat(64),
   weightsSource: 'embedded (nsfwjs)',
   skippedFiles: 3,
+  featurePrecision: 'float16',
 };
 
 function epoch(n: number, valAccuracy = 0.5 + n / 100): EpochRecord {
@@ -57,7 +58,13 @@ function epoch(n: number, valAccuracy = 0.5 + n / 100): EpochRecord {
 
 const result: RunResult = {
   metrics: { best_val_accuracy: 0.9, final_val_accuracy: 0.85, best_epoch: 2, epochs_run: 3 },
+  evaluatedEpoch: 2,
   confusion: { classes: ['cat', 'dog', 'fox'], matrix: [[8, 2, 0], [1, 9, 0], [0, 0, 0]] },
+  predictions: [
+    { file: '/data/val/cat/1.jpg', sha256: 'a1', label: 0, probabilities: [0.7, 0.2, 0.1] },
+    { file: '/data/val/dog/1.jpg', sha256: 'b2', label: 1, probabilities: [0.5, 0.1, 0.4] },
+  ],
+  checkpoint: { sha256: 'c'.repeat(64), bytes: 1234 },
 };
 
 function newExperiment(name = 'dropout-sweep', specHash = 'h1'): number {
@@ -154,7 +161,23 @@ describe('run lifecycle', () => {
     expect(run).toMatchObject({ status: 'done', error: null });
     expect(run?.finishedAt).toEqual(expect.any(String));
     expect(store.metricsOf('v0-0')).toEqual(result.metrics);
-    expect(store.confusionOf('v0-0')).toEqual({ ...result.confusion, perClassAccuracy: [0.8, 0.9, Number.NaN] });
+    expect(store.confusionOf('v0-0')).toEqual({ ...result.confusion, perClassAccuracy: [0.8, 0.9, Number.NaN], epoch: 2 });
+  });
+
+  it('records the evaluated epoch\'s predictions, each with its predicted class, and the checkpoint it references', () => {
+    const id = newExperiment();
+    store.registerVariants(id, [variant(0), variant(1)]);
+    completeRun('v0-0');
+    expect(store.predictionsOf('v0-0')).toEqual([
+      { sample: 0, ...result.predictions[0], predicted: 0 },
+      { sample: 1, ...result.predictions[1], predicted: 0 },
+    ]);
+    expect(store.getRun('v0-0')?.checkpoint).toEqual(result.checkpoint);
+    store.startRun('v1-0.1', environment);
+    store.finishRun('v1-0.1', { ...result, predictions: [], checkpoint: null });
+    expect(store.getRun('v1-0.1')?.checkpoint).toBeNull();
+    expect(store.predictionsOf('v1-0.1')).toEqual([]);
+    expect(store.checkpoints()).toEqual([{ runId: 'v0-0', ...result.checkpoint }]);
   });
 
   it('round-trips a diverged NaN loss', () => {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { predictedClass } from '../metrics/run-metrics.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
 import { createStoreReader } from './store-read.ts';
 import { storeFailure } from './store-failure.ts';
@@ -20,8 +21,8 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
   const insertExperiment = db.prepare<[string, string, string]>(
     'INSERT INTO experiments (name, created_at, updated_at) VALUES (?, ?, ?)',
   );
-  const insertSpecVersion = db.prepare<[number, string, string, string, string | null]>(
-    'INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at, facts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  const insertSpecVersion = db.prepare<[number, string, string, string, string | null, string | null]>(
+    'INSERT INTO spec_versions (experiment_id, spec_hash, spec_text, first_seen_at, facts, spec_file) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const touchExperiment = db.prepare<[string, number]>('UPDATE experiments SET updated_at = ? WHERE id = ?');
 
@@ -46,12 +47,15 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     weightsHash: string;
     weightsSource: string | null;
     skippedFiles: number;
+    featurePrecision: string | null;
   }>(
     `UPDATE runs SET status = 'running', started_at = @now, finished_at = NULL, error = NULL, attempts = attempts + 1,
+       checkpoint_sha256 = NULL, checkpoint_bytes = NULL,
        lease_owner = @owner, lease_expires_at = @expires,
        backend = @backend, threads = @threads, frozen_engine = @frozenEngine, frozen_threads = @frozenThreads,
        versions = @versions, host = @host,
-       dataset_fingerprint = @datasetFingerprint, weights_hash = @weightsHash, weights_source = @weightsSource, skipped_files = @skippedFiles
+       dataset_fingerprint = @datasetFingerprint, weights_hash = @weightsHash, weights_source = @weightsSource, skipped_files = @skippedFiles,
+       feature_precision = @featurePrecision
      WHERE id = @id`,
   );
   const endAttempt = db.prepare<{ id: string; status: RunStatus; error: string | null; now: string }>(
@@ -64,7 +68,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     `UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
   );
   const expireLeases = db.prepare<[string]>(`UPDATE runs SET lease_expires_at = 0 WHERE lease_owner = ? AND status = 'running'`);
-  const clearAttempt = ['epochs', 'metrics', 'confusions'].map((table) =>
+  const clearAttempt = ['epochs', 'metrics', 'confusions', 'predictions'].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE run_id = ?`),
   );
 
@@ -72,9 +76,13 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     'INSERT INTO epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertMetric = db.prepare<[string, string, number]>('INSERT INTO metrics (run_id, key, value) VALUES (?, ?, ?)');
-  const insertConfusion = db.prepare<[string, string, string, string]>(
-    'INSERT INTO confusions (run_id, classes, matrix, per_class_accuracy) VALUES (?, ?, ?, ?)',
+  const insertConfusion = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO confusions (run_id, classes, matrix, per_class_accuracy, epoch) VALUES (?, ?, ?, ?, ?)',
   );
+  const insertPrediction = db.prepare<[string, number, string, string, number, number, string]>(
+    'INSERT INTO predictions (run_id, sample, file, sha256, label, predicted, probabilities) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const setCheckpoint = db.prepare<[string | null, number | null, string]>('UPDATE runs SET checkpoint_sha256 = ?, checkpoint_bytes = ? WHERE id = ?');
 
   /**
    * IMMEDIATE so that a writer never has to upgrade a read lock, which under WAL fails without
@@ -119,11 +127,11 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
   return {
     ...createStoreReader(db, file),
 
-    ensureExperiment({ name, specText, specHash, facts }) {
+    ensureExperiment({ name, specText, specHash, facts, specFile }) {
       return write(() => {
         const now = timestamp();
         const id = experimentIdByName.get(name) ?? Number(insertExperiment.run(name, now, now).lastInsertRowid);
-        if (insertSpecVersion.run(id, specHash, specText, now, facts === undefined ? null : JSON.stringify(facts)).changes > 0) touchExperiment.run(now, id);
+        if (insertSpecVersion.run(id, specHash, specText, now, facts === undefined ? null : JSON.stringify(facts), specFile ?? null).changes > 0) touchExperiment.run(now, id);
         return id;
       });
     },
@@ -174,6 +182,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
           weightsHash: environment.weightsHash,
           weightsSource: environment.weightsSource,
           skippedFiles: environment.skippedFiles,
+          featurePrecision: environment.featurePrecision,
         });
         return true;
       });
@@ -194,7 +203,7 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
       });
     },
 
-    finishRun(runId, { metrics, confusion }) {
+    finishRun(runId, { metrics, confusion, evaluatedEpoch, predictions, checkpoint }) {
       const accuracies = perClassAccuracy(runId, confusion);
       endRun(runId, 'finish', 'done', null, () => {
         for (const [key, value] of Object.entries(metrics)) insertMetric.run(runId, key, value);
@@ -203,7 +212,12 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
           JSON.stringify(confusion.classes),
           JSON.stringify(confusion.matrix),
           JSON.stringify(accuracies),
+          evaluatedEpoch,
         );
+        predictions.forEach((p, sample) =>
+          insertPrediction.run(runId, sample, p.file, p.sha256, p.label, predictedClass(p.probabilities), JSON.stringify(p.probabilities)),
+        );
+        setCheckpoint.run(checkpoint?.sha256 ?? null, checkpoint?.bytes ?? null, runId);
       });
     },
 

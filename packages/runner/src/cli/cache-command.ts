@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { formatBytes } from '@tlab/core';
 import { FeatureCache } from '@tlab/trainer';
 
 /** `tlab cache stats|clear`: the feature cache only; datasets and converted models stay. */
@@ -9,7 +10,7 @@ export function runCacheCommand(action: 'stats' | 'clear', cacheDir: string, out
     const stats = cache.stats();
     out.write(
       `${action === 'clear' ? 'Cleared. ' : ''}Feature cache ${stats.file}: ${stats.entries} entries, ` +
-        `${(stats.bytes / 1024 ** 2).toFixed(1)} MB of a ${(stats.budgetBytes / 1024 ** 3).toFixed(1)} GB budget\n`,
+        `${formatBytes(stats.bytes)} of a ${formatBytes(stats.budgetBytes)} budget\n`,
     );
     return 0;
   } finally {

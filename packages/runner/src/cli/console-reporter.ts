@@ -2,10 +2,7 @@ import { bestEpochKey, experimentMetric, type MetricSpec } from '@tlab/core';
 import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
 import type { PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import { formatDuration, formatMetric, formatParams, formatTable } from './format.ts';
-
-interface Output {
-  write(text: string): unknown;
-}
+import type { Output } from './output.ts';
 
 const barWidth = 24;
 

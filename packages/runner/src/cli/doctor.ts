@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { inspectStore } from '@tlab/core';
+import { formatBytes, inspectStore, isTlabError } from '@tlab/core';
 import {
   createFrozenExtractor,
   FeatureCache,
@@ -13,10 +13,8 @@ import {
   type FrozenPart,
 } from '@tlab/trainer';
 import { isDeadLocalOwner } from '../sweep/leases.ts';
-
-interface Output {
-  write(text: string): unknown;
-}
+import { inspectArtifacts, type ArtifactHealth } from '../trained/artifact-health.ts';
+import type { Output } from './output.ts';
 
 interface Check {
   readonly ok: boolean;
@@ -57,10 +55,11 @@ export async function runDoctor(options: { readonly db: string; readonly cacheDi
 
   report(await checkSharp());
   for (const check of checkStore(options.db)) report(check);
+  for (const check of checkArtifacts(options.db)) report(check);
   const cache = new FeatureCache(path.join(options.cacheDir, 'features'));
   const stats = cache.stats();
   cache.close();
-  report({ ok: true, text: `feature cache ${stats.file}: ${stats.entries} entries, ${(stats.bytes / 1024 ** 2).toFixed(1)} MB of ${(stats.budgetBytes / 1024 ** 3).toFixed(1)} GB` });
+  report({ ok: true, text: `feature cache ${stats.file}: ${stats.entries} entries, ${formatBytes(stats.bytes)} of ${formatBytes(stats.budgetBytes)}` });
 
   const failed = checks.filter((c) => !c.ok).length;
   out.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);
@@ -122,6 +121,30 @@ function checkStore(file: string): Check[] {
       ? { ok: true, text: `no stale leases (${health.liveLeases.length} run(s) being trained now)` }
       : { ok: false, text: `${stale.length} run(s) left running by a dead or hung sweep: ${stale.join(', ')}`, fix: 'run the sweep again: it takes these runs over and restarts them' },
   );
+  return checks;
+}
+
+/** Every checkpoint the DB references must be there and match its hash; store problems are reported by checkStore. */
+function checkArtifacts(file: string): Check[] {
+  let health: ArtifactHealth;
+  try {
+    health = inspectArtifacts(file);
+  } catch (error) {
+    if (isTlabError(error)) return [];
+    throw error;
+  }
+  const { dir, files, bytes, referenced, damaged, unreferenced } = health;
+  const summary = `artifacts ${dir}: ${files} checkpoint file(s), ${formatBytes(bytes)}; ${referenced} referenced by runs`;
+  const checks: Check[] = [
+    damaged.length === 0
+      ? { ok: true, text: summary }
+      : {
+          ok: false,
+          text: `${summary}; ${damaged.length} run(s) with a damaged checkpoint: ${damaged.slice(0, 10).map((d) => `${d.runId} ${d.problem}`).join(', ')}`,
+          fix: 'retrain a run to write its checkpoint again: tlab reproduce <run-id> shows it still gives the same numbers',
+        },
+  ];
+  if (unreferenced > 0) checks.push({ ok: true, text: `${unreferenced} checkpoint file(s) no run references`, fix: 'tlab runs gc deletes them' });
   return checks;
 }
 

@@ -2,6 +2,11 @@ import { isTlabError } from '@tlab/core';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { runCacheCommand } from './cache-command.ts';
 import { runDoctor } from './doctor.ts';
+import { runEvaluateCommand } from './evaluate-command.ts';
+import { runExportCommand } from './export-command.ts';
+import { runPredictCommand } from './predict-command.ts';
+import { runReproduceCommand } from './reproduce-command.ts';
+import { runGcCommand } from './runs-command.ts';
 import { ConsoleReporter } from './console-reporter.ts';
 import { formatForCli } from './format-error.ts';
 import { armProcessFaults, processRunSettings } from '../settings/run-settings.ts';
@@ -25,6 +30,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (args.command === 'doctor') return await runDoctor({ ...args, backend: processRunSettings({}).backend }, process.stdout);
     if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, process.stdout);
+    if (args.command === 'runs-gc') return runGcCommand(args.db, process.stdout);
+    const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal: controller.signal };
+    if (args.command === 'export') return await runExportCommand(args, processRunSettings(args.settingFlags), process.stdout);
+    if (args.command === 'predict') return await runPredictCommand(args, processRunSettings(args.settingFlags), io);
+    if (args.command === 'evaluate') return await runEvaluateCommand(args, processRunSettings(args.settingFlags), io);
+    if (args.command === 'reproduce') return await runReproduceCommand(args, processRunSettings(args.settingFlags), { ...io, isTTY: process.stdout.isTTY === true });
     const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
     const outcome = await runSweep({ ...sweepOptionsOf(args, processRunSettings(args.settingFlags)), reporter, signal: controller.signal });
     return outcome.failed > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TlabError } from '@tlab/core';
-import { featurePrecisions, frozenEngines, type FeaturePrecision } from '@tlab/trainer';
+import { exportFormats, featurePrecisions, frozenEngines, type ExportFormat, type FeaturePrecision } from '@tlab/trainer';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOptions } from '../sweep/run-sweep.ts';
 import type { RunSettings, SettingFlags } from '../settings/run-settings.ts';
@@ -14,7 +14,18 @@ export class UsageError extends TlabError {
 export const usage = `Usage:
   tlab sweep [options]         train every variant of a spec not yet done
   tlab cache stats|clear       show or empty the feature cache
-  tlab doctor                  check the install, the engines and the results DB
+  tlab doctor                  check the install, the engines, the results DB and its artifacts
+  tlab export <run-id> --out <dir> [--format tfjs|onnx]
+                               write a finished run as one model (backbone + trained head) with
+                               metadata.json, in Teachable Machine's layout
+  tlab predict <export-dir | run-id> <image or folder>... [--format table|csv|json] [--top k]
+                               classify images as training saw them (same resize, preprocessing)
+  tlab evaluate <run-id> --data <folder>
+                               accuracy, per-class accuracy and confusion matrix of a run on a
+                               folder with one sub-folder per class (the run's classes)
+  tlab reproduce <run-id>      retrain a stored run in a scratch DB and compare every epoch and
+                               the checkpoint: identical, or where and by how much they differ
+  tlab runs gc                 delete checkpoint files no run in the DB references
 
 Sweep options:
   --spec <file>        experiment spec (default: experiments/quickstart.yaml)
@@ -30,6 +41,13 @@ Sweep options:
   --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
   --feature-precision <p>  float16 (default) or float32 for cached features
   --cache-budget-mb <n>    disk budget of the feature cache, least recently used evicted (default 4096)
+
+Options of export, predict, evaluate and reproduce:
+  --data-root, --weights-dir   as for sweep: where the run's data and backbone weights are found
+  --out <dir>          export: the folder to write (created if missing)
+  --format <f>         export: tfjs (default) or onnx; predict: table (default), csv or json
+  --top <k>            predict: how many classes to list per image (default 1)
+  --data <folder>      evaluate: the labelled folder
 
 Common options:
   --db <file>          results database (default: .tlab/tlab.db)
@@ -51,10 +69,25 @@ export interface SweepArgs {
   readonly cacheBudgetBytes: number;
 }
 
+/** What every command that opens a stored run needs: the DB, the cache, and where data and weights are. */
+export interface StoredRunArgs {
+  readonly db: string;
+  readonly cacheDir: string;
+  readonly settingFlags: SettingFlags;
+}
+
+export const predictFormats = ['table', 'csv', 'json'] as const;
+export type PredictFormat = (typeof predictFormats)[number];
+
 export type CliArgs =
   | SweepArgs
   | { readonly command: 'cache'; readonly action: 'stats' | 'clear'; readonly cacheDir: string }
   | { readonly command: 'doctor'; readonly db: string; readonly cacheDir: string }
+  | ({ readonly command: 'export'; readonly runId: string; readonly out: string; readonly format: ExportFormat } & StoredRunArgs)
+  | ({ readonly command: 'predict'; readonly target: string; readonly inputs: readonly string[]; readonly format: PredictFormat; readonly top: number } & StoredRunArgs)
+  | ({ readonly command: 'evaluate'; readonly runId: string; readonly data: string } & StoredRunArgs)
+  | ({ readonly command: 'reproduce'; readonly runId: string } & StoredRunArgs)
+  | { readonly command: 'runs-gc'; readonly db: string }
   | { readonly command: 'help' };
 
 
@@ -77,6 +110,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'frozen-engine': { type: 'string' },
         'feature-precision': { type: 'string', default: 'float16' },
         'cache-budget-mb': { type: 'string', default: '4096' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        top: { type: 'string', default: '1' },
+        data: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -89,7 +126,49 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const noMoreArguments = (allowed: number) => {
     if (rest.length > allowed) throw new UsageError(`unexpected argument '${rest[allowed]}'`);
   };
+  const storedRun: StoredRunArgs = {
+    db: values.db,
+    cacheDir: values['cache-dir'],
+    settingFlags: { dataRoot: values['data-root'], weightsDir: values['weights-dir'] },
+  };
+  const runId = (what: string): string => {
+    if (rest[0] === undefined) throw new UsageError(`tlab ${command} needs ${what}`);
+    return rest[0];
+  };
+  const required = (flag: string, value: string | undefined): string => {
+    if (value === undefined) throw new UsageError(`tlab ${command} needs ${flag}`);
+    return value;
+  };
   switch (command) {
+    case 'export':
+      noMoreArguments(1);
+      return {
+        command,
+        runId: runId('a run id'),
+        out: required('--out <dir>', values.out),
+        format: oneOf('--format', values.format ?? 'tfjs', exportFormats),
+        ...storedRun,
+      };
+    case 'predict':
+      if (rest.length < 2) throw new UsageError('tlab predict needs an export folder or a run id, then images or folders');
+      return {
+        command,
+        target: rest[0]!,
+        inputs: rest.slice(1),
+        format: oneOf('--format', values.format ?? 'table', predictFormats),
+        top: positiveInteger('--top', values.top),
+        ...storedRun,
+      };
+    case 'evaluate':
+      noMoreArguments(1);
+      return { command, runId: runId('a run id'), data: required('--data <folder>', values.data), ...storedRun };
+    case 'reproduce':
+      noMoreArguments(1);
+      return { command, runId: runId('a run id'), ...storedRun };
+    case 'runs':
+      noMoreArguments(1);
+      oneOf('tlab runs', rest[0] ?? '', ['gc'] as const);
+      return { command: 'runs-gc', db: values.db };
     case 'cache': {
       noMoreArguments(1);
       return { command, action: oneOf('tlab cache', rest[0] ?? '', ['stats', 'clear'] as const), cacheDir: values['cache-dir'] };
@@ -139,6 +218,12 @@ export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<Swe
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} ${value}: expected one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} ${value}: expected a whole number from 1`);
+  return number;
 }
 
 function positiveNumber(flag: string, value: string): number {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { type RunEnvironment } from '@tlab/core';
-import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor } from '@tlab/trainer';
+import { libraryVersions, type Dataset, type EngineInfo, type FeaturePrecision, type FrozenExtractor } from '@tlab/trainer';
 
 /**
  * What a run needs recorded to be reproduced or explained later: engines, libraries, machine,
@@ -9,7 +9,8 @@ import { libraryVersions, type Dataset, type EngineInfo, type FrozenExtractor } 
 export function collectEnvironment(
   engine: EngineInfo,
   variant: { readonly weightsHash: string; readonly weightsSource: string; readonly dataset: Pick<Dataset, 'fingerprint' | 'skipped'> },
-  extractor?: Pick<FrozenExtractor, 'engine' | 'threads'>,
+  extractor: Pick<FrozenExtractor, 'engine' | 'threads'> | undefined,
+  featurePrecision: FeaturePrecision,
 ): RunEnvironment {
   return {
     backend: engine.backend,
@@ -22,5 +23,6 @@ export function collectEnvironment(
     weightsHash: variant.weightsHash,
     weightsSource: variant.weightsSource,
     skippedFiles: variant.dataset.skipped.length,
+    featurePrecision,
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { expandSweep, loadSpec, openStore, specFacts } from '@tlab/core';
+import { artifactsDirOf, ArtifactStore, expandSweep, loadSpec, openStore, specFacts } from '@tlab/core';
 import { selectBackend, type FeatureCacheOptions } from '@tlab/trainer';
 import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
 import { identifyVariants, type Variant } from './identify-variants.ts';
@@ -58,7 +58,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
 
   const store = openStore(options.dbFile);
   try {
-    const experimentId = store.ensureExperiment({ name: experiment, specText: loaded.text, specHash: loaded.specHash, facts: specFacts(loaded.spec) });
+    const experimentId = store.ensureExperiment({
+      name: experiment,
+      specText: loaded.text,
+      specHash: loaded.specHash,
+      facts: specFacts(loaded.spec),
+      specFile: path.resolve(options.specFile),
+    });
     store.registerVariants(
       experimentId,
       variants.map((v) => ({ id: v.id, index: v.index, params: v.params, config: v.config, seed: v.config.seed })),
@@ -68,6 +74,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     return await trainPending(store, pending, selected.length - pending.length, {
       cacheDir: options.cacheDir,
+      artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),
       metric: loaded.spec.metric,
       reporter,
       signal: options.signal,

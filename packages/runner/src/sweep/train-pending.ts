@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { faultPoint, isTlabError, StoreError, type MetricSpec, type RunRow, type Store } from '@tlab/core';
+import { encodeCheckpoint, faultPoint, isTlabError, StoreError, type ArtifactStore, type MetricSpec, type RunRow, type Store } from '@tlab/core';
 import {
   createFeatureProvider,
   FeatureCache,
@@ -22,6 +22,10 @@ import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 
 export interface TrainPendingOptions {
   readonly cacheDir: string;
+  /** Where cached features live; `<cacheDir>/features` when absent (reproduce uses a fresh one). */
+  readonly featureCacheDir?: string;
+  /** Where each finished run's checkpoint goes (the folder next to the DB). */
+  readonly artifacts: ArtifactStore;
   /** The spec's `metric`: which epoch of a run is its best. */
   readonly metric: MetricSpec;
   readonly reporter: SweepReporter;
@@ -51,7 +55,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
   }
   const { engine } = options;
   reporter.engine(engine);
-  const cache = options.strategy === 'planned' ? new FeatureCache(path.join(options.cacheDir, 'features'), options.featureCache) : undefined;
+  const cache = options.strategy === 'planned' ? new FeatureCache(options.featureCacheDir ?? path.join(options.cacheDir, 'features'), options.featureCache) : undefined;
   // A run another process failed during this sweep is its result, not ours to retry.
   const attemptsAtStart = new Map(pending.map((v) => [v.id, store.getRun(v.id)!.attempts]));
   const tried = new Set<string>();
@@ -133,7 +137,8 @@ async function trainOne(
     buildError = error;
   }
   // A frozen part that cannot be built fails its variants: they are still claimed, so they are recorded as tried.
-  if (!store.startRun(variant.id, collectEnvironment(engine, variant, extractor))) return 'taken';
+  // Without a cache (naive) the head trains on features as computed: float32.
+  if (!store.startRun(variant.id, collectEnvironment(engine, variant, extractor, cache?.precision ?? 'float32'))) return 'taken';
   reporter.runStarted({ position: options.position, count: options.count, id: variant.id, params: variant.params, epochs: variant.config.train.epochs });
   const lease = new AbortController();
   const stopRenewing = keepLease(store, variant.id, store.leaseMs, () => lease.abort());
@@ -165,8 +170,16 @@ async function trainOne(
         reporter.epochEnded(m);
       },
     });
+    // Written before the row references it: a crash in between leaves an unreferenced file that `tlab runs gc` removes.
+    const checkpoint = result.weights === null ? null : options.artifacts.put(encodeCheckpoint({ epoch: result.evaluatedEpoch, weights: result.weights }));
     faultPoint('before-finish');
-    store.finishRun(variant.id, { metrics: result.metrics, confusion: result.confusion });
+    store.finishRun(variant.id, {
+      metrics: result.metrics,
+      evaluatedEpoch: result.evaluatedEpoch,
+      confusion: result.confusion,
+      predictions: result.predictions,
+      checkpoint,
+    });
     reporter.runFinished(variant.id, result.metrics, options.metric);
     return 'trained';
   } catch (error) {

@@ -1,4 +1,4 @@
-import { toCsv } from '../csv.ts';
+import { toCsv } from '@tlab/core';
 import type { Leaderboard } from './leaderboard.ts';
 
 /** The leaderboard as a spreadsheet: swept values as they are, metrics unformatted. */

@@ -31,7 +31,7 @@ describe('GET /api/experiments/:id/live', () => {
     const afterEpoch = (await h.get(url)).json<LiveSweep>();
     expect(afterEpoch.version).not.toBe(first);
     expect(afterEpoch.running[0]?.epochsDone).toBe(3);
-    h.sample.writer.finishRun(h.sample.runningId, { metrics: { best_val_accuracy: 0.6 }, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] } });
+    h.sample.writer.finishRun(h.sample.runningId, { metrics: { best_val_accuracy: 0.6 }, evaluatedEpoch: 1, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] }, predictions: [], checkpoint: null });
     const afterFinish = (await h.get(url)).json<LiveSweep>();
     expect(afterFinish.version).not.toBe(afterEpoch.version);
     expect(afterFinish).toMatchObject({ running: [], finished: 11 });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import { checkpointPolicy, formatBytes, type ExperimentMetric, type RunRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import { loadRunDetail, type RunDetail } from '../models/run-detail.ts';
 import { chart } from '../views/chart.ts';
@@ -42,7 +43,7 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
     <section class="cards">
       ${metric.bestKey === null ? '' : card(`best ${metric.name}`, formatNumber(metrics[metric.bestKey]))}
       ${card(`final ${metric.name}`, formatNumber(metrics[metric.finalKey]))}
-      ${card('best epoch (val_accuracy)', metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
+      ${card(`best epoch (${metric.name})`, metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
       ${card('epochs', `${epochs.length} of ${run.config.train.epochs}`)}
       ${card('wall time', formatDuration(metrics['wall_seconds']))}
     </section>
@@ -57,7 +58,7 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
     </section>
     ${confusion === null
       ? ''
-      : html`<section><h2>Confusion matrix (validation)</h2>${confusionMatrix(confusion)}</section>`}
+      : html`<section><h2>Confusion matrix (validation, ${evaluatedEpochLabel(run, metric, confusion.epoch)})</h2>${confusionMatrix(confusion)}</section>`}
     <div class="columns">
       <section>
         <h2>Resolved config</h2>
@@ -76,11 +77,13 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
               ? row('environment', 'not started yet')
               : html`${row('backend', `${env.backend} (${env.threads} threads)`)}
                 ${row('frozen backbone on', `${env.frozenEngine} (${env.frozenThreads} threads)`)}
+                ${row('features kept as', env.featurePrecision ?? 'not recorded (stored before Transfer Lab recorded it)')}
                 ${row('host', `${env.host.hostname} · ${env.host.platform} · ${env.host.cpus} CPUs · node ${env.host.node}`)}
                 ${row('dataset fingerprint', html`<code class="hash">${env.datasetFingerprint}</code>`)}
                 ${row('weights', env.weightsSource ?? 'not recorded (stored before Transfer Lab recorded it)')}
                 ${row('weights hash', html`<code class="hash">${env.weightsHash}</code>`)}
                 ${row('skipped files', String(env.skippedFiles))}
+                ${row('checkpoint', run.checkpoint === null ? 'none' : html`<code class="hash">${run.checkpoint.sha256}</code> (${formatBytes(run.checkpoint.bytes)})`)}
                 ${Object.entries(env.versions).map(([name, version]) => row(name, version))}`}
           </tbody>
         </table>
@@ -94,6 +97,12 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
             </table>`}
       </section>
     </div>`;
+}
+
+/** Which epoch's model the matrix describes: the checkpoint's (best by the metric, or the last), or the last for runs stored before checkpoints. */
+function evaluatedEpochLabel(run: RunRow, metric: ExperimentMetric, epoch: number | null): string {
+  if (epoch === null) return 'last epoch; stored before Transfer Lab kept checkpoints';
+  return checkpointPolicy(run.config.train) === 'last' ? `epoch ${epoch}, the last` : `epoch ${epoch}, the best by ${metric.name}`;
 }
 
 function card(label: string, value: string): Html {

@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
       await page.waitForSelector('.epochs-done:text-is("2")', { timeout: 20_000 });
       expect(await drawnSeries()).toEqual([[2, 2]]);
 
-      writer.finishRun('live-run', { metrics: { best_val_accuracy: 0.55 }, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] } });
+      writer.finishRun('live-run', { metrics: { best_val_accuracy: 0.55 }, evaluatedEpoch: 1, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] }, predictions: [], checkpoint: null });
       await page.waitForSelector('text=No run is training right now.', { timeout: 20_000 });
       expect(Number(await page.getAttribute('body', 'data-refreshed'))).toBeGreaterThanOrEqual(2);
     } finally {

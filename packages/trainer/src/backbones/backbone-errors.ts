@@ -76,3 +76,14 @@ export class ImageTooSmallError extends BackboneError {
     this.name = 'ImageTooSmallError';
   }
 }
+
+/** The weights found now for a stored run are not the bytes it trained on (a different file, or the file changed). */
+export class WeightsChangedError extends BackboneError {
+  constructor(runId: string, found: string, foundHash: string, recordedHash: string) {
+    super(
+      'TLAB_WEIGHTS_CHANGED',
+      `run ${runId} trained on backbone weights with sha256 ${recordedHash}, but the weights found now (${found}) hash to ${foundHash}; ` +
+        'point --weights-dir (or the spec\'s folder) at the files the run used',
+    );
+  }
+}

@@ -101,3 +101,24 @@ export class DataArchiveError extends DataError {
     this.name = 'DataArchiveError';
   }
 }
+
+/** A stored run's dataset no longer has the fingerprint it trained on: files were added, removed or changed. */
+export class DataChangedError extends DataError {
+  constructor(runId: string, where: string, foundFingerprint: string, recordedFingerprint: string) {
+    super(
+      'TLAB_DATA_CHANGED',
+      `run ${runId} trained on a dataset with fingerprint ${recordedFingerprint}, but the data found now (${where}) has ${foundFingerprint}: ` +
+        'files were added, removed or changed since; restore them, or point --data-root at the copy the run used',
+    );
+  }
+}
+
+/** `tlab evaluate --data`: the folder's classes are not the run's. */
+export class EvaluateClassesError extends DataError {
+  constructor(folder: string, runClasses: readonly string[], found: readonly string[]) {
+    const missing = runClasses.filter((name) => !found.includes(name));
+    const extra = found.filter((name) => !runClasses.includes(name));
+    const parts = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `not in the run: ${extra.join(', ')}` : ''].filter((p) => p !== '');
+    super('TLAB_EVALUATE_CLASSES', `--data ${folder}: its class folders (${found.join(', ') || 'none'}) are not the run's (${runClasses.join(', ')}); ${parts.join('; ')}`);
+  }
+}

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '@tlab/core';
 import { SeededDropout } from './seeded-dropout.ts';
 import { TransposedDense } from './transposed-dense.ts';
 import { makeOptimizer } from '../optimizers/make-optimizer.ts';
+import { applyHead } from './head-layers.ts';
 
 export interface HeadOptions {
   readonly featureShape: readonly number[];
@@ -19,9 +20,9 @@ export interface HeadOptions {
 }
 
 /**
- * The classifier trained on top of the frozen features: pooling → Dense(units) → Dropout →
- * Dense(1, sigmoid) for two classes or Dense(classes, softmax) otherwise, as the course builds it.
- * Every initializer and the dropout take seeds derived from the run seed.
+ * The head trained on top of the frozen features ({@link applyHead}'s layers), compiled with the
+ * run's optimizer. Dense is TransposedDense (fast on wasm), Dropout is SeededDropout; every
+ * initializer and the dropout take seeds derived from the run seed.
  */
 export function buildHead(options: HeadOptions): tf.LayersModel {
   const { featureShape, classCount, head, train, seed } = options;
@@ -29,33 +30,15 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
   if (featureShape.length < 1 || featureShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new RangeError(`feature shape must be positive integers, got [${featureShape.join(', ')}]`);
   }
-  const spatial = featureShape.length === 3;
   const binary = classCount === 2;
   const initializer = (name: string) => tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'init', name) });
-
   const input = tf.input({ shape: options.trunk ? options.trunk.inputs[0]!.shape.slice(1) as number[] : [...featureShape], name: 'features' });
-  let x: tf.SymbolicTensor = options.trunk ? (options.trunk.apply(input) as tf.SymbolicTensor) : input;
-  if (spatial) {
-    const pooling =
-      head.pooling === 'flatten'
-        ? tf.layers.flatten({ name: 'flatten' })
-        : head.pooling === 'avg'
-          ? tf.layers.globalAveragePooling2d({ name: 'avg_pool' })
-          : tf.layers.globalMaxPooling2d({ name: 'max_pool' });
-    x = pooling.apply(x) as tf.SymbolicTensor;
-  }
-  x = new TransposedDense({ units: head.units, kernelInitializer: initializer('dense'), name: 'dense' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.activation({ activation: head.activation, name: 'dense_activation' }).apply(x) as tf.SymbolicTensor;
-  x = new SeededDropout({ rate: head.dropout, seed: deriveSeed(seed, 'dropout'), name: 'dropout' }).apply(x) as tf.SymbolicTensor;
-  const output = tf.layers
-    .dense({
-      units: binary ? 1 : classCount,
-      activation: binary ? 'sigmoid' : 'softmax',
-      kernelInitializer: initializer('output'),
-      name: 'output',
-    })
-    .apply(x) as tf.SymbolicTensor;
-
+  const features: tf.SymbolicTensor = options.trunk ? (options.trunk.apply(input) as tf.SymbolicTensor) : input;
+  const output = applyHead(features, { head, classCount }, {
+    hidden: ({ units, name }) => new TransposedDense({ units, kernelInitializer: initializer('dense'), name }),
+    dropout: ({ rate, name }) => new SeededDropout({ rate, seed: deriveSeed(seed, 'dropout'), name }),
+    output: ({ units, activation, name }) => tf.layers.dense({ units, activation, kernelInitializer: initializer('output'), name }),
+  });
   const model = tf.model({ inputs: input, outputs: output, name: 'head' });
   model.compile({
     optimizer: makeOptimizer(train.optimizer, train.learning_rate),

@@ -2,12 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
-import { createRandom, deriveSeed, shuffledIndices } from '@tlab/core';
-import type { AugmentConfig, ResolvedConfig } from '@tlab/core';
-import type { Confusion } from '@tlab/core';
-import { faultPoint } from '@tlab/core';
+import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices } from '@tlab/core';
+import type { AugmentConfig, Confusion, MetricSpec, NamedTensor, ResolvedConfig, SamplePrediction } from '@tlab/core';
+import { trainableWeights } from '../model/trained-weights.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { historyMetrics, type MetricSpec } from '@tlab/core';
 import type { EpochMetrics } from './epoch-metrics.ts';
 import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
 
@@ -33,8 +31,14 @@ export interface TrainVariantInput {
 export interface TrainResult {
   readonly epochs: readonly EpochMetrics[];
   readonly stoppedEarly: boolean;
-  /** Of the last epoch's model on the validation split: matrix[actual][predicted]. */
+  /** The epoch whose model is kept (`train.checkpoint`: best by the spec's metric, or the last). */
+  readonly evaluatedEpoch: number;
+  /** Of the evaluated epoch's model on the validation split: matrix[actual][predicted]. */
   readonly confusion: Confusion;
+  /** Each validation image's probabilities under the evaluated epoch's model, in split order. */
+  readonly predictions: readonly SamplePrediction[];
+  /** The evaluated epoch's trainable weights in Keras's layout; null with `checkpoint: none`. */
+  readonly weights: readonly NamedTensor[] | null;
   /** Final and best metrics, images/s and wall time: what leaderboards sort on. */
   readonly metrics: Readonly<Record<string, number>>;
 }
@@ -57,24 +61,29 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   const head = buildHead({ featureShape, classCount, head: config.head, train: config.train, seed: config.seed, ...(input.trunk ? { trunk: input.trunk } : {}) });
   const stopper = config.train.early_stopping ? new EarlyStopping(config.train.early_stopping) : undefined;
   const history: EpochMetrics[] = [];
+  const policy = checkpointPolicy(config.train);
   let stoppedEarly = false;
-  let lastValidation: Validation | undefined;
+  let evaluated: { epoch: number; validation: Validation; weights: NamedTensor[] | null } | undefined;
   let trainedImages = 0;
   try {
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
       const epochStarted = performance.now();
       const trained = await trainEpoch(input, head, featureBatches, epoch, timings);
       trainedImages += trained.images;
-      lastValidation = await validate(input, head, featureBatches, epoch, timings);
+      const validation = await validate(input, head, featureBatches, epoch, timings);
       const metrics: EpochMetrics = {
         epoch,
         loss: trained.loss,
         accuracy: trained.accuracy,
-        valLoss: lastValidation.loss,
-        valAccuracy: lastValidation.accuracy,
+        valLoss: validation.loss,
+        valAccuracy: validation.accuracy,
         seconds: (performance.now() - epochStarted) / 1000,
       };
       history.push(metrics);
+      // Keras's ModelCheckpoint(save_best_only) by the same rule that names the run's best epoch.
+      if (policy === 'last' || bestEpochIndex(history, input.metric) === history.length - 1) {
+        evaluated = { epoch, validation, weights: policy === 'none' ? null : trainableWeights(head) };
+      }
       input.onEpoch?.(metrics);
       if (stopper?.update(metrics)) {
         stoppedEarly = epoch < config.train.epochs;
@@ -85,10 +94,14 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
     disposeHead(head);
   }
   const wallSeconds = (performance.now() - started) / 1000;
+  const { validation } = evaluated!;
   return {
     epochs: history,
     stoppedEarly,
-    confusion: { classes: dataset.classes, matrix: lastValidation!.confusion },
+    evaluatedEpoch: evaluated!.epoch,
+    confusion: { classes: dataset.classes, matrix: validation.confusion },
+    predictions: dataset.validation.map((item, i) => ({ file: item.path, sha256: item.sha256, label: item.label, probabilities: validation.probabilities[i]! })),
+    weights: evaluated!.weights,
     metrics: summarise(history, input.metric, wallSeconds, trainedImages, timings),
   };
 }
@@ -97,6 +110,8 @@ interface Validation {
   readonly loss: number;
   readonly accuracy: number;
   readonly confusion: number[][];
+  /** Per validation item, in split order: one probability per class. */
+  readonly probabilities: number[][];
 }
 
 /** Seconds spent producing features (image loading + frozen pass, overlapping head work) and in the head. */
@@ -147,6 +162,7 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
   const steps = Math.ceil(items.length / batchSize);
   const batches = Array.from({ length: steps }, (_, s) => items.slice(s * batchSize, (s + 1) * batchSize));
   const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
+  const probabilities: number[][] = [];
   let lossSum = 0;
   await pipeline(
     batches,
@@ -156,10 +172,13 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
       const actual = batch.map((s) => dataset.validation[s.item]!.label);
       try {
         const evaluateStarted = performance.now();
-        const { loss, predicted } = evaluateBatch(head, batchFeatures, actual, classCount);
+        const evaluation = evaluateBatch(head, batchFeatures, actual, classCount);
         timings.headSeconds += (performance.now() - evaluateStarted) / 1000;
-        lossSum += loss;
-        actual.forEach((a, i) => confusion[a]![predicted[i]!]! += 1);
+        lossSum += evaluation.loss;
+        evaluation.probabilities.forEach((p, i) => {
+          probabilities.push(p);
+          confusion[actual[i]!]![predictedClass(p)]! += 1;
+        });
         input.onProgress?.({ phase: 'validate', epoch, epochs: config.train.epochs, step: step + 1, steps });
       } finally {
         batchFeatures.dispose();
@@ -167,25 +186,25 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
     },
   );
   const correct = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
-  return { loss: lossSum / items.length, accuracy: correct / items.length, confusion };
+  return { loss: lossSum / items.length, accuracy: correct / items.length, confusion, probabilities };
 }
 
-/** Summed loss and predicted classes of one validation batch, with the training loss's definition. */
+/** Summed loss (the training loss's definition) and per-class probabilities of one validation batch. */
 function evaluateBatch(head: tf.LayersModel, batchFeatures: tf.Tensor, actual: readonly number[], classCount: number) {
-  const [lossSum, predicted] = tf.tidy(() => {
+  const [lossSum, output] = tf.tidy(() => {
     const probabilities = head.predict(batchFeatures) as tf.Tensor;
     const labels = labelTensor(actual, classCount);
-    const binary = classCount === 2;
-    const perSample = binary
+    const perSample = classCount === 2
       ? tf.metrics.binaryCrossentropy(labels, probabilities)
       : tf.metrics.categoricalCrossentropy(labels, probabilities);
-    const classes = binary ? probabilities.greater(0.5).cast('int32').reshape([-1]) : probabilities.argMax(-1);
-    return [perSample.sum(), classes] as const;
+    return [perSample.sum(), probabilities] as const;
   });
-  const result = { loss: lossSum.dataSync()[0]!, predicted: Array.from(predicted.dataSync()) };
+  const loss = lossSum.dataSync()[0]!;
+  const rows = output.arraySync() as number[][];
   lossSum.dispose();
-  predicted.dispose();
-  return result;
+  output.dispose();
+  // A sigmoid's one output p is the probability of class 1: [1 − p, p] for both classes.
+  return { loss, probabilities: classCount === 2 ? rows.map(([p]) => [1 - p!, p!]) : rows };
 }
 
 interface Sample {

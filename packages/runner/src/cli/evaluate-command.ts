@@ -1,0 +1,30 @@
+import { formatMetric, formatTable } from './format.ts';
+import type { RunSettings } from '../settings/run-settings.ts';
+import { evaluateRun } from '../trained/evaluate-run.ts';
+import type { Output } from './output.ts';
+import type { CliArgs } from './parse-args.ts';
+
+/** `tlab evaluate`: accuracy, per-class accuracy and the confusion matrix of a run on a labelled folder. */
+export async function runEvaluateCommand(
+  args: Extract<CliArgs, { command: 'evaluate' }>,
+  settings: RunSettings,
+  io: { readonly stdout: Output; readonly stderr: Output; readonly isTTY: boolean },
+): Promise<number> {
+  const onProgress = io.isTTY ? (done: number, total: number) => io.stderr.write(`\revaluating ${done}/${total} images…`) : undefined;
+  const result = await evaluateRun(args.runId, args.data, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: (m) => io.stderr.write(`${m}\n`), ...(onProgress ? { onProgress } : {}) });
+  if (io.isTTY) io.stderr.write('\n');
+  const { classes, matrix } = result;
+  io.stdout.write(
+    [
+      `Run ${args.runId} on ${args.data}: accuracy ${formatMetric(result.accuracy)} (${result.correct} of ${result.images} images)`,
+      '',
+      formatTable(
+        ['true \\ predicted', ...classes, 'accuracy'],
+        classes.map((name, i) => [name, ...matrix[i]!.map(String), formatMetric(result.perClassAccuracy[i])]),
+      ),
+      '',
+    ].join('\n'),
+  );
+  if (result.unreadable.length > 0) io.stderr.write(`${result.unreadable.length} file(s) could not be read and were left out:\n${result.unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`);
+  return 0;
+}

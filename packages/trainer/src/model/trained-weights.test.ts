@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ResolvedConfig } from '@tlab/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../engine/select-backend.ts';
+import { buildHead } from './build-head.ts';
+import { applyHead, kerasHeadLayers } from './head-layers.ts';
+import { loadTrainableWeights, trainableWeights } from './trained-weights.ts';
+
+const head: ResolvedConfig['head'] = { pooling: 'flatten', units: 6, activation: 'relu', dropout: 0.3 };
+
+function kerasHead(featureShape: number[], classCount: number): tf.LayersModel {
+  const input = tf.input({ shape: featureShape });
+  return tf.model({ inputs: input, outputs: applyHead(input, { head, classCount }, kerasHeadLayers) });
+}
+
+describe('checkpoint weights', () => {
+  beforeAll(async () => {
+    await selectBackend({ requested: 'wasm' });
+  });
+
+  it.each([2, 3])('moves a trained head (%i classes) into Keras layers that predict the same', async (classCount) => {
+    const featureShape = [3, 2, 4];
+    const trained = buildHead({ featureShape, classCount, head, train: { optimizer: 'adam', learning_rate: 0.05 }, seed: 5 });
+    const x = tf.randomUniform([8, ...featureShape], 0, 1, 'float32', 1);
+    const y = classCount === 2 ? tf.randomUniform([8, 1], 0, 1, 'float32', 2).round() : tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3).cast('float32');
+    for (let step = 0; step < 3; step++) await trained.trainOnBatch(x, y);
+
+    const weights = trainableWeights(trained);
+    expect(weights.map((w) => [w.name, w.shape])).toEqual([
+      ['dense/kernel', [24, 6]],
+      ['dense/bias', [6]],
+      ['output/kernel', [6, classCount === 2 ? 1 : 3]],
+      ['output/bias', [classCount === 2 ? 1 : 3]],
+    ]);
+    const keras = kerasHead(featureShape, classCount);
+    loadTrainableWeights(keras, weights, 'test checkpoint');
+    const [a, b] = [trained.predict(x) as tf.Tensor, keras.predict(x) as tf.Tensor];
+    // Only the summation order of the first Dense differs (TransposedDense computes Wᵀ·xᵀ).
+    expect(tf.max(tf.abs(a.sub(b))).dataSync()[0]).toBeLessThan(1e-6);
+    tf.dispose([x, y, a, b]);
+    trained.dispose();
+    keras.dispose();
+  });
+
+  it('refuses a checkpoint of another head shape, naming the weight and both shapes, and loads nothing', () => {
+    const keras = kerasHead([3, 2, 4], 3);
+    const before = keras.getWeights().map((w) => w.dataSync().slice());
+    const weights = trainableWeights(kerasHead([3, 2, 4], 2));
+    expect(() => loadTrainableWeights(keras, weights, 'run r1 checkpoint')).toThrow(/run r1 checkpoint does not fit the model: output\/kernel is \[6, 1\], the model's is \[6, 3\]/);
+    expect(keras.getWeights().map((w) => w.dataSync())).toEqual(before);
+    expect(() => loadTrainableWeights(keras, weights.filter((w) => !w.name.startsWith('output/')), 'partial')).toThrow(/output\/kernel is missing/);
+  });
+});
