@@ -54,7 +54,11 @@ function snapshot(dbFile: string): Snapshot {
       expect(epochRows).toHaveLength(epochs);
       const metrics = db.prepare('SELECT key, value FROM metrics WHERE run_id = ? ORDER BY key').all(id) as Array<{ key: string; value: number }>;
       const confusion = db.prepare('SELECT * FROM confusions WHERE run_id = ?').get(id);
-      const predictions = db.prepare('SELECT * FROM predictions WHERE run_id = ? ORDER BY sample').all(id);
+      // Image paths name each workspace's own temporary folder: compared relative to it.
+      const predictions = (db.prepare('SELECT * FROM predictions WHERE run_id = ? ORDER BY sample').all(id) as Array<{ file: string }>).map((p) => ({
+        ...p,
+        file: path.relative(path.dirname(dbFile), p.file),
+      }));
       done.set(id, JSON.stringify({ run, epochRows, metrics, confusion, predictions }));
       results.set(
         id,

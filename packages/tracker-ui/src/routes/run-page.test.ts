@@ -48,8 +48,11 @@ describe('run page (/runs/:id)', () => {
     expect(body).toContain('<tr><th>weights</th><td>embedded (nsfwjs)</td></tr>');
   });
 
-  it('shows the confusion matrix with per-class accuracy', async () => {
+  it('shows the confusion matrix with per-class accuracy, naming the epoch it comes from', async () => {
     const { body } = await h.get(`/runs/${h.sample.runIds[8]}`);
+    expect(body).toContain('<h2>Confusion matrix (validation, epoch 2, the best by val_accuracy)</h2>');
+    expect(body).toContain('<tr><th>checkpoint</th><td>none</td></tr>');
+    expect(body).toContain('<tr><th>features kept as</th><td>float16</td></tr>');
     expect(body).toContain('<th>cat</th><th>dog</th><th>accuracy</th>');
     expect(body).toMatch(/<th>cat<\/th>\s*<td class="number" style="background: hsla\(142, 70%, 45%, 0\.675\)">9<\/td>/);
     expect(body).toContain('<td class="number metric">0.9000</td>');
