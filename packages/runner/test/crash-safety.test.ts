@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { artifactsDirOf, ArtifactStore, createRandom, decodeCheckpoint, faultPoints } from '@tlab/core';
+import { tinySpecText } from '@tlab/core/testing';
 import { tinyExperiment } from './tiny-experiment.ts';
 
 /**
@@ -14,19 +15,8 @@ import { tinyExperiment } from './tiny-experiment.ts';
  */
 const bin = path.resolve(import.meta.dirname, '../bin/tlab.js');
 const epochs = 3;
-const crashSpec = `
-name: crash
-seed: 11
-data: { train: images/train, validation: images/validation, image_size: 16 }
-backbone: { name: tiny_cnn, cutoff: block2 }
-head: { pooling: avg, units: 8, dropout: 0.1 }
-train: { optimizer: adam, learning_rate: 0.01, batch_size: 4, epochs: ${epochs} }
-augment: light
-sweep:
-  method: grid
-  parameters:
-    head.dropout: { values: [0.0, 0.3, 0.6] }
-`;
+const crashSpec = (dropouts = [0.0, 0.3, 0.6]): string =>
+  tinySpecText({ name: 'crash', seed: 11, train: { epochs }, augment: 'light', sweep: { method: 'grid', parameters: { 'head.dropout': { values: dropouts } } } });
 
 /** What identifies a run's results; timings differ between any two runs and are left out. */
 const timingMetrics = new Set(['wall_seconds', 'train_images_per_second', 'feature_seconds', 'head_seconds']);
@@ -111,7 +101,7 @@ function sweepKilledAfter(ex: { dir: string; spec: string; db: string; cacheDir:
 
 describe('crash safety under kill -9', () => {
   it('loses and duplicates nothing across 20+ kills, and ends with the numbers of an uninterrupted run', async () => {
-    const reference = await tinyExperiment(crashSpec);
+    const reference = tinyExperiment(crashSpec());
     expect(sweepSync(reference).status).toBe(0);
     const expected = snapshot(reference.db).results;
     expect(expected.size).toBe(3);
@@ -121,7 +111,7 @@ describe('crash safety under kill -9', () => {
     let cycles = 0;
     while (kills < 20) {
       cycles += 1;
-      const ex = await tinyExperiment(crashSpec);
+      const ex = tinyExperiment(crashSpec());
       let previous: Snapshot | undefined;
       for (let resumes = 0; resumes < 40; resumes++) {
         // Alternate crash points (deterministic places) with kills at random moments.
@@ -144,8 +134,8 @@ describe('crash safety under kill -9', () => {
     expect(cycles).toBeGreaterThanOrEqual(1);
   }, 600_000);
 
-  it('leaves a whole checkpoint or none when killed while writing one, and the resumed sweep writes it', async () => {
-    const ex = await tinyExperiment(crashSpec);
+  it('leaves a whole checkpoint or none when killed while writing one, and the resumed sweep writes it', () => {
+    const ex = tinyExperiment(crashSpec());
     expect(sweepSync(ex, 'artifact-write:2').signal).toBe('SIGKILL');
     const killed = snapshot(ex.db);
     expect(killed.statuses.filter((s) => s === 'done')).toHaveLength(1);
@@ -159,7 +149,7 @@ describe('crash safety under kill -9', () => {
   }, 120_000);
 
   it('splits a 12-variant sweep between 3 concurrent processes, one killed, training each variant once', async () => {
-    const ex = await tinyExperiment(crashSpec.replace('values: [0.0, 0.3, 0.6]', 'values: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]'));
+    const ex = tinyExperiment(crashSpec([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]));
     // Create and migrate the DB first so the three start on equal terms.
     expect(sweepSync(ex, undefined, ['--dry-run']).status).toBe(0);
     const outputs: string[] = [];

@@ -14,24 +14,20 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openResultsReader, type ResultsReader } from '@tlab/core';
+import { tinySpecText } from '@tlab/core/testing';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../src/start-server.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 import { makeSweepWorkspace, runSweepCli } from './fixtures/real-sweep.ts';
 import { createSampleResults } from './sample-results.ts';
 
-const liveSpec = `name: tiny-live
-description: A long sweep, photographed while it trains.
-seed: 3
-data: { train: images/train, validation: images/validation, image_size: 16 }
-backbone: { name: tiny_cnn, cutoff: block2 }
-head: { pooling: avg, units: 16, dropout: 0.2 }
-train: { optimizer: adam, learning_rate: 0.002, batch_size: 2, epochs: 3000 }
-augment: none
-sweep:
-  parameters:
-    head.dropout: { values: [0.2, 0.4] }
-`;
+const liveSpec = tinySpecText({
+  name: 'tiny-live',
+  description: 'A long sweep, photographed while it trains.',
+  head: { units: 16, dropout: 0.2 },
+  train: { learning_rate: 0.002, batch_size: 2, epochs: 3000 },
+  sweep: { parameters: { 'head.dropout': { values: [0.2, 0.4] } } },
+});
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: '/tmp/tlab-screens' } } });
 const out = path.resolve(values.out);
@@ -66,7 +62,7 @@ async function main(): Promise<void> {
   const readers: ResultsReader[] = [openResultsReader(workspace.db)];
   const servers: RunningServer[] = [];
   const browser = await launchChromium();
-  const live = spawn(process.execPath, ['packages/runner/bin/tlab.js', 'sweep', '--spec', liveSpecFile, '--db', workspace.db, '--cache-dir', path.join(workspace.dir, 'cache')], {
+  const live = spawn(process.execPath, ['packages/runner/bin/tlab.js', 'sweep', '--spec', liveSpecFile, '--db', workspace.db, '--cache-dir', workspace.cacheDir], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     stdio: 'ignore',
   });

@@ -3,7 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
+import { tinySpecText } from '@tlab/core/testing';
+import { tinyExperiment, tinySpec, tinySweep } from '../../test/tiny-experiment.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
 
@@ -13,16 +14,16 @@ function tlab(args: string[], cwd: string) {
 }
 
 describe('tlab command', () => {
-  it('prints usage for --help and refuses unknown commands with TLAB_USAGE', async () => {
-    const { dir } = await tinyExperiment(tinySpec);
+  it('prints usage for --help and refuses unknown commands with TLAB_USAGE', () => {
+    const { dir } = tinyExperiment(tinySpec);
     expect(tlab(['--help'], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('tlab sweep [options]') });
     const unknown = tlab(['train'], dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/error: unknown command 'train'[\s\S]*\[TLAB_USAGE\]/);
   });
 
-  it('reports every mistake of a spec at once, with line numbers, and writes no database', async () => {
-    const ex = await tinyExperiment(tinySpec);
+  it('reports every mistake of a spec at once, with line numbers, and writes no database', () => {
+    const ex = tinyExperiment(tinySpec);
     writeFileSync(
       ex.spec,
       ['name: broken', 'data: { train: images/train, validation: images/validation, image_size: 16 }', 'head:', '  dropout: 1.5', 'train:', '  epochs: -2', 'augmnt: none', ''].join('\n'),
@@ -35,8 +36,8 @@ describe('tlab command', () => {
     expect(existsSync(ex.db)).toBe(false);
   });
 
-  it('lists the grid on --dry-run and applies --set overrides', async () => {
-    const ex = await tinyExperiment(tinySpec);
+  it('lists the grid on --dry-run and applies --set overrides', () => {
+    const ex = tinyExperiment(tinySpec);
     const result = tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--dry-run', '--set', 'sweep.method=grid', '--set', 'seed=5'], ex.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Experiment tiny: 2 variants');
@@ -46,8 +47,8 @@ describe('tlab command', () => {
     expect(bad.stderr).toContain('--set train.epochs=zero');
   });
 
-  it('doctor measures the engines and reports a run left running by a dead sweep', async () => {
-    const ex = await tinyExperiment(tinySpec);
+  it('doctor measures the engines and reports a run left running by a dead sweep', () => {
+    const ex = tinyExperiment(tinySpec);
     expect(tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir).code).toBe(0);
     const healthy = tlab(['doctor', '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
     expect(healthy.stdout).toMatch(/✓ frozen engine onnx \(\d+ thread\(s\)\): InceptionV3→mixed7 at 150×150, [\d.]+ images\/s/);
@@ -62,8 +63,8 @@ describe('tlab command', () => {
     expect(sick.stdout).toMatch(/✗ 1 run\(s\) left running by a dead or hung sweep[\s\S]*→ run the sweep again/);
   });
 
-  it('cache stats counts cached features and clear empties them', async () => {
-    const ex = await tinyExperiment(tinySpec);
+  it('cache stats counts cached features and clear empties them', () => {
+    const ex = tinyExperiment(tinySpec);
     tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
     const entries = (text: string) => Number(/: (\d+) entries/.exec(text)?.[1]);
     // Features are keyed by image content: the fixture's 12 validation images repeat its 12 training images.
@@ -72,7 +73,7 @@ describe('tlab command', () => {
   });
 
   it('on Ctrl-C (SIGINT) marks the current run interrupted and exits 130', async () => {
-    const ex = await tinyExperiment(tinySpec.replace('epochs: 2', 'epochs: 400'));
+    const ex = tinyExperiment(tinySpecText({ train: { epochs: 400 }, sweep: tinySweep }));
     const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], {
       cwd: ex.dir,
       env: { ...process.env, TLAB_BACKEND: 'wasm' },

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
-let ex: Awaited<ReturnType<typeof tinyExperiment>>;
+let ex: ReturnType<typeof tinyExperiment>;
 let runId: string;
 
 function tlab(...args: string[]) {
@@ -19,7 +19,7 @@ function tlab(...args: string[]) {
 }
 
 beforeAll(async () => {
-  ex = await tinyExperiment(tinySpec);
+  ex = tinyExperiment(tinySpec);
   expect(tlab('sweep', '--spec', ex.spec).code).toBe(0);
   const store = openStore(ex.db, { readonly: true });
   runId = store.runsOf(store.listExperiments()[0]!.id)[0]!.id;

@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
-import { recordingReporter, tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
+import { tinySpecText } from '@tlab/core/testing';
+import { recordingReporter, tinyExperiment, tinySpec, tinySweep } from '../../test/tiny-experiment.ts';
 import { runSweep } from './run-sweep.ts';
 
 describe('runSweep (tiny_cnn on generated images)', () => {
   it('trains every variant for real, stores finite curves, and a second sweep trains nothing', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     const first = recordingReporter();
     const outcome = await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: first });
     expect(outcome).toEqual({ trained: 2, skipped: 0, failed: 0 });
@@ -35,7 +36,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it("stores each run's best epoch by the spec's metric: the lowest validation loss for val_loss/minimize", async () => {
-    const ex = await tinyExperiment(tinySpec.replace('seed: 3', 'seed: 3\nmetric: { name: val_loss, goal: minimize }').replace('epochs: 2', 'epochs: 5'));
+    const ex = tinyExperiment(tinySpecText({ metric: { name: 'val_loss', goal: 'minimize' }, train: { epochs: 5 }, sweep: tinySweep }));
     await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
     const store = openStore(ex.db, { readonly: true });
     for (const run of store.runsOf(store.listExperiments()[0]!.id)) {
@@ -48,7 +49,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('reruns a run left running by a crash, and only that one', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
     const db = new Database(ex.db);
     const crashed = db.prepare(`SELECT id FROM runs ORDER BY variant_index LIMIT 1`).pluck().get() as string;
@@ -65,7 +66,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('marks the current run interrupted on abort and restarts it cleanly on the next sweep', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     const controller = new AbortController();
     const reporter = recordingReporter(() => controller.abort());
     await expect(
@@ -81,7 +82,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('gives the same ids and the same numbers for the same spec and seed', async () => {
-    const [a, b] = [await tinyExperiment(tinySpec), await tinyExperiment(tinySpec)];
+    const [a, b] = [tinyExperiment(tinySpec), tinyExperiment(tinySpec)];
     for (const ex of [a, b]) await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
     const curves = (file: string) => {
       const store = openStore(file, { readonly: true });
@@ -94,7 +95,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('dry run lists the grid with stored statuses and writes nothing', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     const reporter = recordingReporter();
     expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter, dryRun: true })).toEqual({ trained: 0, skipped: 0, failed: 0 });
     expect(reporter.events.planned.map((r) => r.status)).toEqual(['new', 'new']);
@@ -109,7 +110,7 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('--only trains just the named variant and rejects unknown ids', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     const plan = recordingReporter();
     await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: plan, dryRun: true });
     const second = plan.events.planned[1]!.id;
@@ -122,11 +123,10 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('gives a variant the same per-epoch numbers alone as inside the planned sweep (float16 cache both ways)', async () => {
-    const spec = tinySpec.replace(
-      '    head.dropout: { values: [0.0, 0.5] }',
-      '    backbone.cutoff: { values: [block2, block3] }\n    augment: { values: [none, light] }',
-    );
-    const planned = await tinyExperiment(spec);
+    const spec = tinySpecText({
+      sweep: { method: 'grid', parameters: { 'backbone.cutoff': { values: ['block2', 'block3'] }, augment: { values: ['none', 'light'] } } },
+    });
+    const planned = tinyExperiment(spec);
     await runSweep({ specFile: planned.spec, dbFile: planned.db, cacheDir: planned.cacheDir, reporter: recordingReporter() });
     const curves = (file: string) => {
       const store = openStore(file, { readonly: true });
@@ -137,17 +137,18 @@ describe('runSweep (tiny_cnn on generated images)', () => {
     const together = curves(planned.db);
     expect(together.size).toBe(4);
     for (const [id, epochs] of together) {
-      const alone = await tinyExperiment(spec);
+      const alone = tinyExperiment(spec);
       await runSweep({ specFile: alone.spec, dbFile: alone.db, cacheDir: alone.cacheDir, reporter: recordingReporter(), only: [id] });
       expect(curves(alone.db).get(id)).toEqual(epochs);
     }
   });
 
   it('fine-tunes the top of the backbone when trainable_from is set, sharing the frozen part below it', async () => {
-    const spec = tinySpec
-      .replace('backbone: { name: tiny_cnn, cutoff: block2 }', 'backbone: { name: tiny_cnn, cutoff: block3 }')
-      .replace('    head.dropout: { values: [0.0, 0.5] }', '    backbone.trainable_from: { values: [block3, block2] }');
-    const ex = await tinyExperiment(spec);
+    const spec = tinySpecText({
+      backbone: { cutoff: 'block3' },
+      sweep: { method: 'grid', parameters: { 'backbone.trainable_from': { values: ['block3', 'block2'] } } },
+    });
+    const ex = tinyExperiment(spec);
     expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() })).toEqual({ trained: 2, skipped: 0, failed: 0 });
     const store = openStore(ex.db, { readonly: true });
     const runs = store.runsOf(store.listExperiments()[0]!.id);
@@ -158,14 +159,14 @@ describe('runSweep (tiny_cnn on generated images)', () => {
   });
 
   it('keeps every result and spec version when the spec changes, training only the new variants', async () => {
-    const ex = await tinyExperiment(tinySpec);
+    const ex = tinyExperiment(tinySpec);
     await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
     const before = openStore(ex.db, { readonly: true });
     const [experiment] = before.listExperiments();
     const kept = before.runsOf(experiment!.id).map((r) => ({ run: r, epochs: before.epochsOf(r.id), metrics: before.metricsOf(r.id) }));
     before.close();
 
-    writeFileSync(ex.spec, tinySpec.replace('values: [0.0, 0.5]', 'values: [0.5, 0.7]'));
+    writeFileSync(ex.spec, tinySpecText({ sweep: { method: 'grid', parameters: { 'head.dropout': { values: [0.5, 0.7] } } } }));
     const reporter = recordingReporter();
     expect(await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter })).toEqual({ trained: 1, skipped: 1, failed: 0 });
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { artifactsDirOf, ArtifactStore, openStore, predictedClass, type EpochRecord } from '@tlab/core';
-import { caughtTlabError } from '@tlab/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordingReporter, tinyExperiment, tinySpec } from '../../test/tiny-experiment.ts';
+import { caughtTlabError, tinySpecText } from '@tlab/core/testing';
+import { recordingReporter, tinyExperiment, tinySweep } from '../../test/tiny-experiment.ts';
 import { defaultRunSettings } from '../settings/run-settings.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { collectArtifacts, inspectArtifacts } from './artifact-health.ts';
@@ -12,8 +12,8 @@ import { exportRun } from './export-run.ts';
 import { loadModel, predictImages } from './predict-images.ts';
 import { compareEpochs, reproduceRun } from './reproduce-run.ts';
 
-const spec = tinySpec.replace('epochs: 2', 'epochs: 4');
-let ex: Awaited<ReturnType<typeof tinyExperiment>>;
+const spec = tinySpecText({ train: { epochs: 4 }, sweep: tinySweep });
+let ex: ReturnType<typeof tinyExperiment>;
 let runId: string;
 let bestCorrect: number;
 const settings = defaultRunSettings();
@@ -25,7 +25,7 @@ const correctOf = (predictions: ReadonlyArray<{ file: string; top: ReadonlyArray
   predictions.filter((p) => path.basename(path.dirname(p.file)) === p.top[0]!.label).length;
 
 beforeAll(async () => {
-  ex = await tinyExperiment(spec);
+  ex = tinyExperiment(spec);
   await runSweep({ specFile: ex.spec, dbFile: ex.db, cacheDir: ex.cacheDir, reporter: recordingReporter() });
   const store = openStore(ex.db, { readonly: true });
   const runs = store.runsOf(store.listExperiments()[0]!.id);
@@ -102,7 +102,7 @@ describe('a trained run kept', () => {
   }, 60_000);
 
   it('refuses to reproduce on changed data, before training (TLAB_DATA_CHANGED)', async () => {
-    const copy = await tinyExperiment(spec);
+    const copy = tinyExperiment(spec);
     fs.cpSync(ex.db, copy.db);
     fs.cpSync(artifactsDirOf(ex.db), artifactsDirOf(copy.db), { recursive: true });
     fs.writeFileSync(path.join(copy.dir, 'images', 'validation', 'dark', '0.png'), fs.readFileSync(path.join(copy.dir, 'images', 'validation', 'dark', '1.png')));
@@ -123,7 +123,7 @@ describe('a trained run kept', () => {
 
 describe('train.checkpoint', () => {
   it('none: keeps the best epoch\'s results but no weights, and export says so (TLAB_NO_CHECKPOINT)', async () => {
-    const none = await tinyExperiment(spec);
+    const none = tinyExperiment(spec);
     await runSweep({ specFile: none.spec, dbFile: none.db, cacheDir: none.cacheDir, reporter: recordingReporter(), overrides: ['train.checkpoint=none'] });
     const store = openStore(none.db, { readonly: true });
     const [run] = store.runsOf(store.listExperiments()[0]!.id);
@@ -138,7 +138,7 @@ describe('train.checkpoint', () => {
   });
 
   it('last: keeps the last epoch, whatever the best', async () => {
-    const last = await tinyExperiment(spec);
+    const last = tinyExperiment(spec);
     await runSweep({ specFile: last.spec, dbFile: last.db, cacheDir: last.cacheDir, reporter: recordingReporter(), overrides: ['train.checkpoint=last'] });
     const store = openStore(last.db, { readonly: true });
     for (const run of store.runsOf(store.listExperiments()[0]!.id)) expect(store.confusionOf(run.id)?.epoch).toBe(4);
