@@ -70,6 +70,23 @@ describe('a trained run kept', () => {
     }
   });
 
+  it('gives the same probabilities from the ONNX export as from the tfjs export, within 1e-4', async () => {
+    const probabilities = async (format: 'tfjs' | 'onnx') => {
+      const out = path.join(ex.dir, `agree-${format}`);
+      await exportRun({ ...context(), runId, out, format });
+      const model = await loadModel(out, context());
+      try {
+        const { predictions } = await predictImages(model, [validation()], { top: 2 });
+        return predictions.flatMap((p) => [...p.top].sort((a, b) => a.label.localeCompare(b.label)).map((t) => t.probability));
+      } finally {
+        model.classifier.dispose();
+      }
+    };
+    const [tfjs, onnx] = [await probabilities('tfjs'), await probabilities('onnx')];
+    expect(onnx).toHaveLength(24);
+    expect(Math.max(...onnx.map((p, i) => Math.abs(p - tfjs[i]!)))).toBeLessThan(1e-4);
+  });
+
   it('predicts from the run id too, and lists files it cannot read without stopping', async () => {
     const odd = path.join(ex.dir, 'odd');
     fs.mkdirSync(odd);

@@ -84,13 +84,13 @@ describe('convertToOnnx refuses what it cannot convert', () => {
   it('names the layer and its class for an unsupported layer, and for an unsupported activation', async () => {
     const input = tf.input({ shape: [8, 8, 3], name: 'pixels' });
     const leaky = tf.layers.leakyReLU({ name: 'leaky' }).apply(input) as tf.SymbolicTensor;
-    const sigmoid = tf.layers.conv2d({ name: 'gate', filters: 2, kernelSize: 1, activation: 'sigmoid' }).apply(input) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: [leaky, sigmoid] });
+    const swish = tf.layers.conv2d({ name: 'gate', filters: 2, kernelSize: 1, activation: 'swish' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: [leaky, swish] });
     const error = await caughtTlabError(converted(model, ['leaky']));
     expect(error).toBeInstanceOf(UnsupportedLayerError);
     expect(error).toMatchObject({ code: 'TLAB_ONNX_UNSUPPORTED_LAYER', layer: 'leaky', className: 'LeakyReLU' });
     expect(error.message).toBe("cannot convert layer 'leaky' (LeakyReLU) to ONNX. The backbone has to run on TensorFlow.js instead.");
-    expect((await caughtTlabError(converted(model, ['gate']))).message).toContain(`layer 'gate' (Conv2D) to ONNX: activation "sigmoid"`);
+    expect((await caughtTlabError(converted(model, ['gate']))).message).toContain(`layer 'gate' (Conv2D) to ONNX: activation "swish"`);
     // Only the requested outputs' ancestors are converted, so an unsupported side branch does not matter.
     expect(() => convertToOnnx(model, ['pixels'])).not.toThrow();
     model.dispose();

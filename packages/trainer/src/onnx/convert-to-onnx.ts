@@ -21,6 +21,11 @@ export const converterVersion = 1;
  * BatchNormalization that directly follows a linear convolution is folded into the convolution's
  * kernel and bias, as inference engines expect. Any layer outside the supported set throws
  * `UnsupportedLayerError`.
+ *
+ * Besides a backbone's convolutional layers, a classification head on top converts too (Flatten
+ * or global pooling → Dense → activation → Dropout → Dense with sigmoid or softmax), so a whole
+ * trained classifier exports as one graph. Image values are NCHW inside the graph and vectors
+ * [batch, features], as in Keras.
  */
 export function convertToOnnx(model: tf.LayersModel, outputs: readonly string[]): Uint8Array {
   return encodeOnnxModel(buildOnnxGraph(model, outputs), { name: 'tlab', version: String(converterVersion) });
@@ -129,7 +134,7 @@ function graphInput(layer: Layer): OnnxValueInfo {
   return { name: onnxInputName, dims: nchwDims(layer, shape) };
 }
 
-/** Keras NHWC shape (batch null) → ONNX dims; rank-2 values (pooled features) keep their layout. */
+/** Keras NHWC shape (batch null) → ONNX dims; rank-2 values (pooled or flattened features, Dense outputs) keep their layout. */
 function nchwDims(layer: Layer, shape: ReadonlyArray<number | null>): Array<number | string> {
   const [, ...rest] = shape;
   if (!rest.every((dim): dim is number => typeof dim === 'number')) {
@@ -154,6 +159,13 @@ function inputSize(layer: Layer): [number, number] {
     throw new UnsupportedLayerError(layer.name, layer.getClassName(), 'its input has no fixed height and width');
   }
   return [height, width];
+}
+
+/** Rank of a layer's (first) input, batch included. */
+function inputRank(layer: Layer): number {
+  const shape = layer.inboundNodes[0]?.inputTensors[0]?.shape;
+  if (shape === undefined) throw new UnsupportedLayerError(layer.name, layer.getClassName(), 'it has no input');
+  return shape.length;
 }
 
 class GraphBuilder {
@@ -205,11 +217,17 @@ function convertLayer(b: GraphBuilder, layer: Layer, inputs: readonly string[], 
     case 'AveragePooling2D':
       // Keras averages over the pixels inside the image only, as count_include_pad=0 does.
       return pooling(b, layer, config, 'AveragePool', input, out, { count_include_pad: { int: 0 } });
-    case 'GlobalAveragePooling2D': {
-      if (outputShape(layer).length === 4) return b.node('GlobalAveragePool', layer.name, [input], [out]);
-      b.node('GlobalAveragePool', layer.name, [input], [`${layer.name}/pooled`]);
-      return b.node('Flatten', `${layer.name}/flatten`, [`${layer.name}/pooled`], [out], { axis: { int: 1 } });
-    }
+    case 'GlobalAveragePooling2D':
+      return globalPooling(b, layer, 'GlobalAveragePool', input, out);
+    case 'GlobalMaxPooling2D':
+      return globalPooling(b, layer, 'GlobalMaxPool', input, out);
+    case 'Flatten':
+      return flatten(b, layer, input, out);
+    case 'Dense':
+      return dense(b, layer, config, input, out);
+    case 'Dropout':
+      // Dropout only acts while training; inference passes values through unchanged.
+      return b.node('Identity', layer.name, [input], [out]);
     case 'Concatenate':
       return b.node('Concat', layer.name, inputs, [out], { axis: { int: onnxAxis(layer, config['axis'] ?? -1) } });
     case 'Add':
@@ -260,6 +278,40 @@ function convolution(b: GraphBuilder, layer: Layer, config: Config, input: strin
   if (kind !== 'linear') activation(b, layer, kind, convOut, out);
 }
 
+function globalPooling(b: GraphBuilder, layer: Layer, op: 'GlobalAveragePool' | 'GlobalMaxPool', input: string, out: string): void {
+  if (outputShape(layer).length === 4) return b.node(op, layer.name, [input], [out]);
+  // ONNX keeps the pooled 1×1 spatial dims; Keras drops them.
+  b.node(op, layer.name, [input], [`${layer.name}/pooled`]);
+  b.node('Flatten', `${layer.name}/flatten`, [`${layer.name}/pooled`], [out], { axis: { int: 1 } });
+}
+
+/**
+ * Keras flattens NHWC values, so an image is moved back to NHWC before flattening: the features
+ * then come in the order the following Dense kernel's rows expect. (Permuting those rows instead
+ * would save the Transpose, but only when a Dense follows and the Flatten is not itself an output.)
+ */
+function flatten(b: GraphBuilder, layer: Layer, input: string, out: string): void {
+  const rank = inputRank(layer);
+  if (rank === 2) return b.node('Identity', layer.name, [input], [out]);
+  if (rank !== 4) throw new UnsupportedLayerError(layer.name, 'Flatten', `its input has rank ${rank}; only images and vectors convert`);
+  b.node('Transpose', `${layer.name}/nhwc`, [input], [`${layer.name}/nhwc`], { perm: { ints: [0, 2, 3, 1] } });
+  b.node('Flatten', layer.name, [`${layer.name}/nhwc`], [out], { axis: { int: 1 } });
+}
+
+/** y = x·kernel + bias on [batch, features] values; the Keras kernel [inputs, units] is Gemm's B as it is. */
+function dense(b: GraphBuilder, layer: Layer, config: Config, input: string, out: string): void {
+  const rank = inputRank(layer);
+  if (rank !== 2) throw new UnsupportedLayerError(layer.name, 'Dense', `its input has rank ${rank}; only vectors ([batch, features]) convert`);
+  const kernel = layerWeight(layer, 'kernel');
+  const [inputs, units] = kernel.shape as [number, number];
+  const operands = [input, b.constant(`${layer.name}/W`, [inputs, units], kernel.data)];
+  if (config['useBias'] === true) operands.push(b.constant(`${layer.name}/B`, [units], layerWeight(layer, 'bias').data));
+  const kind = config['activation'];
+  const gemmOut = kind === 'linear' ? out : `${layer.name}/preact`;
+  b.node('Gemm', layer.name, operands, [gemmOut]);
+  if (kind !== 'linear') activation(b, layer, kind, gemmOut, out);
+}
+
 function batchNormalization(b: GraphBuilder, layer: Layer, input: string, out: string): void {
   if (!isChannelAxis(layer)) {
     throw new UnsupportedLayerError(layer.name, 'BatchNormalization', `axis ${JSON.stringify(layer.getConfig()['axis'])} is not the channel axis`);
@@ -279,10 +331,26 @@ function activation(b: GraphBuilder, layer: Layer, kind: unknown, input: string,
       return b.node('Relu', name, [input], [out]);
     case 'relu6':
       return clip(b, name, input, out, 6);
+    case 'sigmoid':
+      return b.node('Sigmoid', name, [input], [out]);
+    case 'tanh':
+      return b.node('Tanh', name, [input], [out]);
+    case 'elu':
+      // Keras's elu layer activation has alpha 1 (tfjs refuses any other).
+      return b.node('Elu', name, [input], [out], { alpha: { float: 1 } });
+    case 'selu':
+      return b.node('Selu', name, [input], [out], { alpha: { float: seluAlpha }, gamma: { float: seluGamma } });
+    case 'softmax':
+      // Keras normalises over the last axis: the features of a vector, the channels of an image.
+      return b.node('Softmax', name, [input], [out], { axis: { int: onnxAxis(layer, -1) } });
     default:
       throw new UnsupportedLayerError(layer.name, layer.getClassName(), `activation ${JSON.stringify(kind)}`);
   }
 }
+
+/** Keras's (and the SELU paper's) constants; tfjs uses the same, as scale·alpha and scale. */
+const seluAlpha = 1.6732632423543772;
+const seluGamma = 1.0507009873554805;
 
 function clip(b: GraphBuilder, name: string, input: string, out: string, max: number): void {
   b.node('Clip', name, [input, b.scalar(0), b.scalar(max)], [out]);
