@@ -34,5 +34,6 @@ export function recordingReporter(onEpoch?: () => void): SweepReporter & { event
     runFailed: (id, message) => events.failed.push(`${id}: ${message}`),
     warn: (message) => events.warnings.push(message),
     finished: () => undefined,
+    summary: () => undefined,
   };
 }

@@ -47,6 +47,17 @@ describe('tlab command', () => {
     expect(bad.stderr).toContain('--set train.epochs=zero');
   });
 
+  it('names both engines, and ends a sweep with the best settings and the command that opens the UI', () => {
+    const ex = tinyExperiment(tinySpecText({ sweep: { parameters: { 'head.dropout': { values: [0.0, 0.5] }, seed: { values: [1, 2] } } } }));
+    const { code, stdout } = tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Engine: heads on tfjs [\d.]+ \(wasm backend, 1 thread\(s\)\); frozen part on ONNX Runtime, \d+ thread\(s\)$/m);
+    const closing = stdout.slice(stdout.indexOf('Sweep finished'));
+    expect(closing).toMatch(/Best 2 of 2 setting\(s\) by best_val_accuracy \(maximize\):/);
+    expect(closing).toMatch(/\d\.\d{4} ± \d\.\d{4} \(std, n=2\)\s+head\.dropout=0(\.5)?\n/);
+    expect(closing).toContain(`npx nx run tracker-ui:serve --db ${ex.db}`);
+  });
+
   it('doctor measures the engines and reports a run left running by a dead sweep', () => {
     const ex = tinyExperiment(tinySpec);
     expect(tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir).code).toBe(0);

@@ -1,7 +1,8 @@
-import { bestEpochKey, experimentMetric, type MetricSpec } from '@tlab/core';
+import { bestEpochKey, experimentMetric, type LeaderboardRow, type MetricSpec } from '@tlab/core';
 import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
-import type { PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
-import { formatDuration, formatMetric, formatParams, formatTable } from './format.ts';
+import type { FrozenEngineInfo, PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
+import type { SweepSummary } from '../sweep/sweep-summary.ts';
+import { formatDuration, formatMetric, formatParams, formatSummary, formatTable } from './format.ts';
 import type { Output } from './output.ts';
 
 const barWidth = 24;
@@ -26,8 +27,11 @@ export class ConsoleReporter implements SweepReporter {
     this.line(formatTable(['#', 'id', 'status', 'parameters'], rows.map((r) => [String(r.index + 1), r.id, r.status, formatParams(r.params)])));
   }
 
-  engine(info: EngineInfo): void {
-    this.line(`Engine: tfjs ${info.versions['tfjs-core'] ?? '?'} on the ${info.backend} backend, ${info.threads} thread(s)`);
+  engine(info: EngineInfo, frozen: FrozenEngineInfo): void {
+    const frozenOn = frozen.engine === 'onnx' ? 'ONNX Runtime' : `tfjs (${info.backend})`;
+    this.line(
+      `Engine: heads on tfjs ${info.versions['tfjs-core'] ?? '?'} (${info.backend} backend, ${info.threads} thread(s)); frozen part on ${frozenOn}, ${frozen.threads} thread(s)`,
+    );
   }
 
   runStarted(run: RunHeader): void {
@@ -72,6 +76,16 @@ export class ConsoleReporter implements SweepReporter {
 
   finished(outcome: SweepOutcome): void {
     this.line(`Sweep finished: ${outcome.trained} trained, ${outcome.skipped} already done, ${outcome.failed} failed.`);
+  }
+
+  summary({ metric, leaders, settings, dbFile }: SweepSummary): void {
+    if (leaders.length > 0) {
+      const column = metric.bestKey ?? metric.finalKey;
+      const value = (row: LeaderboardRow) => formatSummary((metric.bestKey === null ? row.final : row.best), row.n);
+      this.line(`Best ${leaders.length} of ${settings} setting(s) by ${column} (${metric.goal}):`);
+      this.line(formatTable(['#', 'id', column, 'parameters'], leaders.map((row) => [String(row.index), row.id, value(row), formatParams(row.params)])));
+    }
+    this.line(`Every run, curve and comparison: npx nx run tracker-ui:serve --db ${dbFile}  (then open http://127.0.0.1:4600)`);
   }
 
   private line(text: string): void {

@@ -1,4 +1,4 @@
-import { formatValue } from '@tlab/core';
+import { formatValue, type MetricSummary } from '@tlab/core';
 
 export function formatParams(params: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(params);
@@ -14,8 +14,13 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-export function formatMetric(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(4);
+export function formatMetric(value: number | null | undefined): string {
+  return value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(4);
+}
+
+/** A setting's metric over its seeds: the value alone for one run, mean ± std (n) for several. */
+export function formatSummary({ mean, std }: MetricSummary, n: number): string {
+  return n > 1 && std !== null ? `${formatMetric(mean)} ± ${formatMetric(std)} (std, n=${n})` : formatMetric(mean);
 }
 
 /** Plain-text table, columns padded to their widest cell. */

@@ -6,6 +6,7 @@ import { defaultRunSettings, type RunSettings } from '../settings/run-settings.t
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
+import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending } from './train-pending.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
@@ -72,7 +73,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const statusById = new Map(store.runsOf(experimentId).map((r) => [r.id, r.status]));
     reporter.planned(experiment, selected.map((v): PlannedRow => ({ index: v.index, id: v.id, params: v.params, status: statusById.get(v.id) ?? 'new' })));
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
-    return await trainPending(store, pending, selected.length - pending.length, {
+    const outcome = await trainPending(store, pending, selected.length - pending.length, {
       cacheDir: options.cacheDir,
       artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),
       metric: loaded.spec.metric,
@@ -83,6 +84,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       frozenEngine: settings.frozenEngine,
       featureCache: options.featureCache,
     });
+    reporter.summary(summarizeSweep(options.dbFile, experiment, loaded.spec.metric));
+    return outcome;
   } finally {
     store.close();
   }

@@ -1,5 +1,6 @@
 import type { MetricSpec } from '@tlab/core';
 import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/trainer';
+import type { SweepSummary } from './sweep-summary.ts';
 
 export interface PlannedRow {
   readonly index: number;
@@ -18,6 +19,12 @@ export interface RunHeader {
   readonly epochs: number;
 }
 
+/** The frozen part's engine as it started: `onnx` or `tfjs` (a fallback shows here), and its threads. */
+export interface FrozenEngineInfo {
+  readonly engine: string;
+  readonly threads: number;
+}
+
 export interface SweepOutcome {
   readonly trained: number;
   readonly skipped: number;
@@ -27,7 +34,8 @@ export interface SweepOutcome {
 /** What a sweep tells the person watching it; the CLI renders it for a TTY or as plain log lines. */
 export interface SweepReporter {
   planned(experiment: string, rows: readonly PlannedRow[]): void;
-  engine(info: EngineInfo): void;
+  /** Once per distinct pair: what trains the heads (`info`) and what runs the frozen part. */
+  engine(info: EngineInfo, frozen: FrozenEngineInfo): void;
   runStarted(run: RunHeader): void;
   progress(progress: TrainProgress): void;
   epochEnded(metrics: EpochMetrics): void;
@@ -36,4 +44,6 @@ export interface SweepReporter {
   runFailed(id: string, message: string): void;
   warn(message: string): void;
   finished(outcome: SweepOutcome): void;
+  /** After a sweep (not a reproduction): the best settings and where to see the rest. */
+  summary(summary: SweepSummary): void;
 }

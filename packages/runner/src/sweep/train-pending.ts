@@ -54,7 +54,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
     return outcome;
   }
   const { engine } = options;
-  reporter.engine(engine);
+  const enginesReported = new Set<string>();
   const cache = options.strategy === 'planned' ? new FeatureCache(options.featureCacheDir ?? path.join(options.cacheDir, 'features'), options.featureCache) : undefined;
   // A run another process failed during this sweep is its result, not ours to retry.
   const attemptsAtStart = new Map(pending.map((v) => [v.id, store.getRun(v.id)!.attempts]));
@@ -75,6 +75,11 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
           for (const variant of group.variants) {
             const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.frozenCutoff), cache, {
               ...options,
+              onExtractor: ({ engine: frozen, threads }) => {
+                if (enginesReported.has(`${frozen}:${threads}`)) return;
+                enginesReported.add(`${frozen}:${threads}`);
+                reporter.engine(engine, { engine: frozen, threads });
+              },
               position: tried.size + 1,
               count: pending.length,
             });
@@ -126,13 +131,18 @@ async function trainOne(
   engine: EngineInfo,
   extractorFor: () => Promise<FrozenExtractor>,
   cache: FeatureCache | undefined,
-  options: TrainPendingOptions & { readonly position: number; readonly count: number },
+  options: TrainPendingOptions & {
+    readonly position: number;
+    readonly count: number;
+    readonly onExtractor: (extractor: Pick<FrozenExtractor, 'engine' | 'threads'>) => void;
+  },
 ): Promise<Attempt> {
   const { reporter } = options;
   let extractor: FrozenExtractor | undefined;
   let buildError: unknown;
   try {
     extractor = await extractorFor();
+    options.onExtractor(extractor);
   } catch (error) {
     buildError = error;
   }
