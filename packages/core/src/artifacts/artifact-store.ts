@@ -38,18 +38,24 @@ export class ArtifactStore {
     return path.join(this.dir, sha256.slice(0, 2), `${sha256}${extension}`);
   }
 
-  put(bytes: Uint8Array): ArtifactRef {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+  /** Stores the concatenation of `parts` (written one after another, never joined in memory). */
+  put(parts: readonly Uint8Array[]): ArtifactRef {
+    const hash = createHash('sha256');
+    for (const part of parts) hash.update(part);
+    const sha256 = hash.digest('hex');
     const file = this.fileOf(sha256);
-    const ref = { sha256, bytes: bytes.byteLength };
+    const ref = { sha256, bytes: parts.reduce((sum, part) => sum + part.byteLength, 0) };
     // Same content, same name: a file already there (and intact) is this artifact.
-    if (fs.existsSync(file) && fs.statSync(file).size === bytes.byteLength) return ref;
+    if (fs.existsSync(file) && fs.statSync(file).size === ref.bytes) return ref;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = path.join(path.dirname(file), `${temporaryPrefix}${randomBytes(6).toString('hex')}`);
     try {
       const fd = fs.openSync(temporary, 'w');
       try {
-        fs.writeSync(fd, bytes);
+        for (const part of parts) {
+          // A write may take fewer bytes than offered; continue where it stopped.
+          for (let at = 0; at < part.byteLength; ) at += fs.writeSync(fd, part, at);
+        }
         faultPoint('artifact-write');
         fs.fsyncSync(fd);
       } finally {

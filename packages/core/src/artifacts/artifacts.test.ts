@@ -17,7 +17,7 @@ const tensors: NamedTensor[] = [
 
 describe('safetensors', () => {
   it('writes the documented layout: u64 header length, space-padded JSON header, little-endian data', () => {
-    const bytes = encodeSafetensors({ tensors: [{ name: 'a', shape: [2], values: Float32Array.of(1, 2) }], metadata: { format: 'pt' } });
+    const bytes = Buffer.concat(encodeSafetensors({ tensors: [{ name: 'a', shape: [2], values: Float32Array.of(1, 2) }], metadata: { format: 'pt' } }));
     // Written out by hand from the format's description (github.com/huggingface/safetensors, "Format").
     const header = '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
     const padded = header.padEnd(Math.ceil(header.length / 8) * 8, ' ');
@@ -26,8 +26,8 @@ describe('safetensors', () => {
   });
 
   it('round-trips tensors (sorted by name) and metadata, and gives the same bytes whatever the input order', () => {
-    const bytes = encodeSafetensors({ tensors, metadata: { epoch: '3', format: 'tlab-checkpoint' } });
-    expect(encodeSafetensors({ tensors: [...tensors].reverse(), metadata: { format: 'tlab-checkpoint', epoch: '3' } })).toEqual(bytes);
+    const bytes = Buffer.concat(encodeSafetensors({ tensors, metadata: { epoch: '3', format: 'tlab-checkpoint' } }));
+    expect(Buffer.concat(encodeSafetensors({ tensors: [...tensors].reverse(), metadata: { format: 'tlab-checkpoint', epoch: '3' } }))).toEqual(bytes);
     const decoded = decodeSafetensors(bytes, 'x.safetensors');
     expect(decoded.metadata).toEqual({ epoch: '3', format: 'tlab-checkpoint' });
     expect(decoded.tensors.map((t) => [t.name, t.shape, Array.from(t.values)])).toEqual([
@@ -37,7 +37,7 @@ describe('safetensors', () => {
   });
 
   it('refuses a torn or altered file with TLAB_ARTIFACT_CORRUPT naming it', async () => {
-    const bytes = encodeSafetensors({ tensors, metadata: {} });
+    const bytes = Buffer.concat(encodeSafetensors({ tensors, metadata: {} }));
     for (const damaged of [bytes.subarray(0, bytes.length - 4), bytes.subarray(0, 5), Buffer.concat([bytes, Buffer.from([1])])]) {
       const error = await caughtTlabError(attempt(() => decodeSafetensors(damaged, '/a/b.safetensors')));
       expect(error.code).toBe('TLAB_ARTIFACT_CORRUPT');
@@ -61,9 +61,9 @@ describe('ArtifactStore', () => {
   it('stores content under its sha256, once, and reads it back checked', () => {
     const store = new ArtifactStore(dir);
     const bytes = Buffer.from('weights');
-    const ref = store.put(bytes);
+    const ref = store.put([bytes]);
     expect(ref).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: 7 });
-    expect(store.put(bytes)).toEqual(ref);
+    expect(store.put([bytes])).toEqual(ref);
     expect(store.list()).toEqual([{ ...ref, file: store.fileOf(ref.sha256) }]);
     expect(store.read(ref, 'run r1')).toEqual(bytes);
     expect(fs.readdirSync(path.dirname(store.fileOf(ref.sha256)))).toEqual([`${ref.sha256}.safetensors`]);
@@ -71,7 +71,7 @@ describe('ArtifactStore', () => {
 
   it('reports a missing or altered artifact with its own code', async () => {
     const store = new ArtifactStore(dir);
-    const ref = store.put(Buffer.from('weights'));
+    const ref = store.put([Buffer.from('wei'), Buffer.from('ghts')]);
     fs.writeFileSync(store.fileOf(ref.sha256), 'tampered');
     expect((await caughtTlabError(attempt(() => store.read(ref, 'run r1')))).code).toBe('TLAB_ARTIFACT_CORRUPT');
     fs.rmSync(store.fileOf(ref.sha256));
@@ -82,8 +82,8 @@ describe('ArtifactStore', () => {
 
   it('removes unreferenced artifacts and leftover temporary files once past the grace period', () => {
     const store = new ArtifactStore(dir);
-    const kept = store.put(Buffer.from('kept'));
-    const orphan = store.put(Buffer.from('orphan'));
+    const kept = store.put([Buffer.from('kept')]);
+    const orphan = store.put([Buffer.from('orphan')]);
     const leftover = path.join(path.dirname(store.fileOf(kept.sha256)), '.tmp-0123');
     fs.writeFileSync(leftover, 'torn');
     expect(store.removeUnreferenced(new Set([kept.sha256]), 60_000)).toEqual({ removed: 0, bytes: 0 });

@@ -15,7 +15,7 @@ export interface Checkpoint {
  * training gives the same bytes and the same sha256: `tlab reproduce` compares checkpoints by hash.
  * The frozen part is not in it; the run's weights hash names it.
  */
-export function encodeCheckpoint({ epoch, weights }: Checkpoint): Buffer {
+export function encodeCheckpoint({ epoch, weights }: Checkpoint): Uint8Array[] {
   return encodeSafetensors({ tensors: weights, metadata: { format: checkpointFormat, epoch: String(epoch) } });
 }
 

@@ -18,9 +18,10 @@ export interface SafetensorsContent {
  * naming each tensor's dtype, shape and byte range, then the raw little-endian bytes), which
  * PyTorch, JAX and Keras 3 tools read. The same tensors and metadata always give the same bytes:
  * tensors sorted by name, keys in a fixed order, no timestamps, so a checkpoint's sha256 is a
- * fingerprint of its weights.
+ * fingerprint of its weights. Returned as parts (the header, then each tensor's bytes as views of
+ * its own array) so a 150 MB head is written without a second copy in memory.
  */
-export function encodeSafetensors({ tensors, metadata }: SafetensorsContent): Buffer {
+export function encodeSafetensors({ tensors, metadata }: SafetensorsContent): Uint8Array[] {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header: Record<string, unknown> = { __metadata__: Object.fromEntries(Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : 1))) };
   let offset = 0;
@@ -35,16 +36,10 @@ export function encodeSafetensors({ tensors, metadata }: SafetensorsContent): Bu
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerBytes = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
   json.copy(headerBytes);
-  const out = Buffer.alloc(8 + headerBytes.length + offset);
-  out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
-  headerBytes.copy(out, 8);
-  let at = 8 + headerBytes.length;
-  for (const tensor of sorted) {
-    // Float32Array is little-endian on every platform Node runs on.
-    Buffer.from(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength).copy(out, at);
-    at += tensor.values.byteLength;
-  }
-  return out;
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(headerBytes.length), 0);
+  // Float32Array is little-endian on every platform Node runs on.
+  return [length, headerBytes, ...sorted.map((t) => new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength))];
 }
 
 /** Reads what {@link encodeSafetensors} writes (F32 tensors only); anything malformed is `TLAB_ARTIFACT_CORRUPT` naming `file`. */

@@ -131,7 +131,7 @@ describe('a trained run kept', () => {
 
   it('collects only unreferenced checkpoint files, and the doctor check sees every checkpoint intact', () => {
     const artifacts = new ArtifactStore(artifactsDirOf(ex.db));
-    const orphan = artifacts.put(Buffer.from('not a run'));
+    const orphan = artifacts.put([Buffer.from('not a run')]);
     expect(inspectArtifacts(ex.db)).toMatchObject({ referenced: 2, damaged: [], unreferenced: 1 });
     expect(collectArtifacts(ex.db)).toMatchObject({ removed: 1, bytes: orphan.bytes });
     expect(inspectArtifacts(ex.db)).toMatchObject({ files: 2, referenced: 2, damaged: [], unreferenced: 0 });
