@@ -60,6 +60,17 @@ export {
 } from './spec/schema.ts';
 export { formatSpecProblem, SpecError, type SpecLocation, type SpecProblem } from './spec/spec-error.ts';
 export { type LocateSpecPath } from './spec/spec-locator.ts';
+export { binomialCdf, signTestP } from './statistics/binomial-distribution.ts';
+export { chiSquareSf } from './statistics/chi-square-distribution.ts';
+export { type ConfidenceInterval } from './statistics/confidence-interval.ts';
+export { effectVerdict, type EffectVerdict, type PairedComparison, type VerdictOptions } from './statistics/effect-verdict.ts';
+export { holm } from './statistics/holm.ts';
+export { mcnemar, type McNemarOptions, type McNemarTest } from './statistics/mcnemar.ts';
+export { normalCdf } from './statistics/normal-distribution.ts';
+export { pairedTTest, type PairedTTest } from './statistics/paired-t-test.ts';
+export { studentTCdf, studentTQuantile } from './statistics/student-t-distribution.ts';
+export { type ConfidenceOptions, type SampleSummary, summarize } from './statistics/summarize.ts';
+export { wilcoxonSignedRank, type WilcoxonSignedRank } from './statistics/wilcoxon-signed-rank.ts';
 export { type AblationQueries, type LevelStats, type PairStats } from './store/ablation-query.ts';
 export { inspectStore, type StoreHealth } from './store/inspect-store.ts';
 export {

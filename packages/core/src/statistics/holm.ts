@@ -4,7 +4,8 @@
  * procedure keeps the chance of any false "better"/"worse" at α while rejecting at least as much as
  * Bonferroni. With the p-values sorted ascending, the i-th (from 0) of m becomes
  * max over j ≤ i of min(1, (m − j) · p_(j)); reject where the adjusted p is below α. Tied p-values
- * get the same adjusted value whatever their order. Matches statsmodels' `multipletests(method='holm')`.
+ * get the same adjusted value whatever their order. The definition statsmodels' `multipletests(method='holm')`
+ * and R's `p.adjust(method = 'holm')` use.
  */
 export function holm(pValues: readonly number[]): number[] {
   for (const p of pValues) if (!(p >= 0 && p <= 1)) throw new RangeError(`Holm needs p-values in [0, 1], got ${p}`);

@@ -34,40 +34,47 @@ function checkDf(df: number): void {
   if (!(df > 0 && Number.isFinite(df))) throw new RangeError(`t distribution needs df > 0, got ${df}`);
 }
 
+interface BetaArguments {
+  readonly x: number;
+  readonly y: number;
+  readonly logX: number;
+  readonly logY: number;
+}
+
 /**
- * x = df / (df + t²) and y = 1 − x, each to full relative precision and without overflowing t²,
- * however large or small |t| is.
+ * x = df / (df + t²), y = 1 − x and their logarithms, each to full relative precision and without
+ * overflowing t², however large or small |t| is (t > 0). Far out, x underflows to 0 while ln x,
+ * and the tail x^(df/2) with it, are still representable: the quantile of p = 1e-300 at df = 1 is 3e299.
  */
-function betaArguments(t: number, df: number): { x: number; y: number } {
+function betaArguments(t: number, df: number): BetaArguments {
   const ratio = Math.sqrt(df) / t;
   if (ratio < 1) {
     const r = ratio * ratio;
-    return { x: r / (1 + r), y: 1 / (1 + r) };
+    return { x: r / (1 + r), y: 1 / (1 + r), logX: 2 * Math.log(ratio) - Math.log1p(r), logY: -Math.log1p(r) };
   }
   const s = 1 / (ratio * ratio);
-  return { x: 1 / (1 + s), y: s / (1 + s) };
+  return { x: 1 / (1 + s), y: s / (1 + s), logX: -Math.log1p(s), logY: Math.log(s) - Math.log1p(s) };
 }
 
 /** P(T ≥ t) for t ≥ 0. */
 function upperTail(t: number, df: number): number {
   if (t === Infinity) return 0;
   if (t === 0) return 0.5;
-  const { x, y } = betaArguments(t, df);
-  return regularizedIncompleteBeta(df / 2, 0.5, x, y) / 2;
+  const { x, y, logX, logY } = betaArguments(t, df);
+  return regularizedIncompleteBeta(df / 2, 0.5, x, y, logX, logY) / 2;
 }
 
 /** P(0 ≤ T ≤ t) for t ≥ 0. */
 function centralMass(t: number, df: number): number {
   if (t === 0) return 0;
-  const { x, y } = betaArguments(t, df);
-  return regularizedIncompleteBeta(0.5, df / 2, y, x) / 2;
+  const { x, y, logX, logY } = betaArguments(t, df);
+  return regularizedIncompleteBeta(0.5, df / 2, y, x, logY, logX) / 2;
 }
 
 /** The density, (df / (df + t²))^((df + 1)/2) / (√df · B(df/2, ½)). */
 function density(t: number, df: number): number {
   if (t === 0) return Math.exp(-0.5 * Math.log(df) - logBeta(df / 2, 0.5));
-  const { x } = betaArguments(t, df);
-  return Math.exp(((df + 1) / 2) * Math.log(x) - 0.5 * Math.log(df) - logBeta(df / 2, 0.5));
+  return Math.exp(((df + 1) / 2) * betaArguments(t, df).logX - 0.5 * Math.log(df) - logBeta(df / 2, 0.5));
 }
 
 /** The t > 0 with P(T ≥ t) = tail, for tail < ¼. */

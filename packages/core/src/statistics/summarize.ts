@@ -2,7 +2,7 @@ import { sampleStd } from '../store/sample-statistics.ts';
 import { checkConfidence, type ConfidenceInterval, tInterval } from './confidence-interval.ts';
 
 /** The seed-to-seed picture of one metric at one setting: how many runs, where they centre, how much they spread. */
-export interface Summary {
+export interface SampleSummary {
   readonly n: number;
   readonly mean: number;
   /** The sample standard deviation (n − 1); null for a single value, which says nothing about spread. */
@@ -24,7 +24,7 @@ export interface ConfidenceOptions {
  * cancellation of values far from zero relative to their spread, and makes identical values
  * (a deterministic run repeated) give a standard deviation of exactly 0, where numpy gives ~1e-17.
  */
-export function summarize(values: readonly number[], { confidence = 0.95 }: ConfidenceOptions = {}): Summary {
+export function summarize(values: readonly number[], { confidence = 0.95 }: ConfidenceOptions = {}): SampleSummary {
   checkConfidence(confidence);
   const first = values[0];
   if (first === undefined) throw new RangeError('summarize needs at least one value');

@@ -37,7 +37,7 @@ const snapBits = 40;
  * One step scipy leaves to its caller (its docs warn about it): the differences are snapped to a
  * grid of 2^−40 times the largest |value| before ranking, so that differences equal in exact
  * arithmetic tie. Accuracies are counts over a few hundred images, and 0.8125 − 0.8 and
- * 0.5125 − 0.5 differ in their last bits; unsnapped, they would rank as distinct (and switch the
+ * 0.7125 − 0.7 differ in their last bits; unsnapped, they would rank as distinct (and switch the
  * method). All differences zero gives statistic 0 and p = 1 (scipy agrees up to 13 pairs, NaN above).
  */
 export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): WilcoxonSignedRank {
