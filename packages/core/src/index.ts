@@ -62,7 +62,7 @@ export { formatSpecProblem, SpecError, type SpecLocation, type SpecProblem } fro
 export { type LocateSpecPath } from './spec/spec-locator.ts';
 export { binomialCdf, signTestP } from './statistics/binomial-distribution.ts';
 export { chiSquareSf } from './statistics/chi-square-distribution.ts';
-export { type ConfidenceInterval } from './statistics/confidence-interval.ts';
+export { type ConfidenceInterval, tInterval } from './statistics/confidence-interval.ts';
 export { effectVerdict, type EffectVerdict, type PairedComparison, type VerdictOptions } from './statistics/effect-verdict.ts';
 export { holm } from './statistics/holm.ts';
 export { mcnemar, type McNemarOptions, type McNemarTest } from './statistics/mcnemar.ts';

@@ -54,7 +54,7 @@ describe('tlab command', () => {
     expect(stdout).toMatch(/^Engine: heads on tfjs [\d.]+ \(wasm backend, 1 thread\(s\)\); frozen part on ONNX Runtime, \d+ thread\(s\)$/m);
     const closing = stdout.slice(stdout.indexOf('Sweep finished'));
     expect(closing).toMatch(/Best 2 of 2 setting\(s\) by best_val_accuracy \(maximize\):/);
-    expect(closing).toMatch(/\d\.\d{4} ± \d\.\d{4} \(std, n=2\)\s+head\.dropout=0(\.5)?\n/);
+    expect(closing).toMatch(/\d\.\d{4} ± \d\.\d{4} \(95% CI, n=2\)\s+head\.dropout=0(\.5)?\n/);
     expect(closing).toContain(`npx nx run tracker-ui:serve --db ${ex.db}`);
   });
 

@@ -1,4 +1,4 @@
-import { formatValue, type MetricSummary } from '@tlab/core';
+import { formatValue, tInterval, type MetricSummary } from '@tlab/core';
 
 export function formatParams(params: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(params);
@@ -18,9 +18,11 @@ export function formatMetric(value: number | null | undefined): string {
   return value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(4);
 }
 
-/** A setting's metric over its seeds: the value alone for one run, mean ± std (n) for several. */
+/** A setting's metric over its seeds: the value alone for one run, the mean ± the half-width of its 95% t interval for several. */
 export function formatSummary({ mean, std }: MetricSummary, n: number): string {
-  return n > 1 && std !== null ? `${formatMetric(mean)} ± ${formatMetric(std)} (std, n=${n})` : formatMetric(mean);
+  if (n < 2 || std === null || mean === null) return formatMetric(mean);
+  const { upper } = tInterval(mean, std / Math.sqrt(n), n - 1, 0.95);
+  return `${formatMetric(mean)} ± ${formatMetric(upper - mean)} (95% CI, n=${n})`;
 }
 
 /** Plain-text table, columns padded to their widest cell. */

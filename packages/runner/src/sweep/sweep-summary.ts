@@ -3,7 +3,7 @@ import { experimentMetric, openResultsReader, type ExperimentMetric, type Leader
 /** What a sweep ends with: the best settings so far, and where to look further. */
 export interface SweepSummary {
   readonly metric: ExperimentMetric;
-  /** The top settings by the metric, seeds grouped (mean and std over a setting's seeds). */
+  /** The top settings by the metric, seeds grouped (mean, std and n over a setting's seeds). */
   readonly leaders: readonly LeaderboardRow[];
   /** How many settings have a value of the metric. */
   readonly settings: number;
