@@ -64,6 +64,15 @@ export { binomialCdf, signTestP } from './statistics/binomial-distribution.ts';
 export { chiSquareSf } from './statistics/chi-square-distribution.ts';
 export { type ConfidenceInterval, tInterval } from './statistics/confidence-interval.ts';
 export { effectVerdict, type EffectVerdict, type PairedComparison, type VerdictOptions } from './statistics/effect-verdict.ts';
+export {
+  type EffectRun,
+  type FactorEffect,
+  factorEffects,
+  type FactorEffectsInput,
+  type LevelComparison,
+  type LevelEffect,
+  type PairedTestName,
+} from './statistics/factor-effects.ts';
 export { holm } from './statistics/holm.ts';
 export { mcnemar, type McNemarOptions, type McNemarTest } from './statistics/mcnemar.ts';
 export { normalCdf } from './statistics/normal-distribution.ts';

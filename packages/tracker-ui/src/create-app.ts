@@ -8,6 +8,7 @@ import { createExperimentContexts } from './experiment-context.ts';
 import { notFound } from './http-error.ts';
 import { ablationApi } from './routes/ablation-api.ts';
 import { ablationPage } from './routes/ablation-page.ts';
+import { effectsApi } from './routes/effects-api.ts';
 import { compareApi } from './routes/compare-api.ts';
 import { comparePage } from './routes/compare-page.ts';
 import { experimentsApi } from './routes/experiments-api.ts';
@@ -53,6 +54,7 @@ export function createApp(reader: ResultsReader): Hono {
     leaderboardApi,
     ablationPage,
     ablationApi,
+    effectsApi,
     parallelPage,
     parallelApi,
     livePage,
