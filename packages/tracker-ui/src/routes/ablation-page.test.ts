@@ -20,6 +20,19 @@ describe('ablation page (/experiments/:id/ablation)', () => {
     expect(cutoff).toContain('<span class="status status-failed">1 failed</span>');
   });
 
+  it('shows paired effects against the base with their interval, Holm-adjusted p, verdict and a forest plot', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
+    const effects = /<table class="effects">(.*?)<\/table>/s.exec(body)![1]!;
+    // dropout 0 against 0.2: three (cutoff, seed) pairs, 0.05 lower each time.
+    expect(effects).toMatch(/<td>0<\/td>\s*<td class="number">[^<]*<\/td>\s*<td class="number delta worse">−0\.0500<\/td>\s*<td class="number">[^<]*<\/td>\s*<td class="number">3<\/td>/);
+    expect(effects).toContain('<td class="delta worse">worse</td>');
+    expect(effects).toContain('<span class="tag" title="levels have different numbers of pairs">unbalanced</span>');
+    expect(effects.match(/<svg class="forest"/g)).toHaveLength(3);
+    const wilcoxon = (await h.get(`/experiments/${h.sample.experimentId}/ablation?test=wilcoxon`)).body;
+    expect(wilcoxon).toContain('Wilcoxon signed-rank tests');
+    expect(/<table class="effects">(.*?)<\/table>/s.exec(wilcoxon)![1]).not.toContain('>worse<');
+  });
+
   it('ranks the factors by how far each moves the metric', async () => {
     const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
     const summary = /<table class="summary">(.*?)<\/table>/s.exec(body)![1]!;

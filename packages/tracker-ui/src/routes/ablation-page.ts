@@ -3,6 +3,8 @@ import { html } from 'hono/html';
 import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
 import { loadAblation, parseAblationRequest, type Ablation, type AblationGrid, type FactorSummary } from '../models/ablation.ts';
+import { loadEffects, parseEffectsRequest, type Effects } from '../models/effects.ts';
+import { effectsTable } from '../views/effects-table.ts';
 import { experimentCrumbs, experimentHeader, experimentPath } from '../views/experiment-header.ts';
 import { formatNumber, formatSigned } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
@@ -12,17 +14,18 @@ export function ablationPage({ reader, experiments }: AppDeps): Hono {
   return new Hono().get('/experiments/:id/ablation', (c) => {
     const context = experiments.load(c.req.param('id'));
     const ablation = loadAblation(reader, context, parseAblationRequest(context, c.req.query()));
+    const effects = loadEffects(reader, context, parseEffectsRequest(c.req.query()));
     return c.html(
       page({
         title: `${context.record.name} ablation`,
         crumbs: experimentCrumbs(context, 'ablation'),
-        body: html`${experimentHeader(context, 'ablation')}${ablationBody(context, ablation)}`,
+        body: html`${experimentHeader(context, 'ablation')}${ablationBody(context, ablation, effects)}`,
       }),
     );
   });
 }
 
-function ablationBody(context: ExperimentContext, ablation: Ablation): Html {
+function ablationBody(context: ExperimentContext, ablation: Ablation, effects: Effects): Html {
   const { metric } = ablation;
   if (ablation.factors.length === 0) return html`<p class="muted">Nothing was swept apart from seeds, so there is nothing to ablate.</p>`;
   const better = metric.goal === 'maximize' ? 'higher' : 'lower';
@@ -31,6 +34,15 @@ function ablationBody(context: ExperimentContext, ablation: Ablation): Html {
       factor and seed; <strong>Δ</strong> is the change against the spec's base value.
     </p>
     ${summaryTable(ablation)}
+    <section class="effects-section">
+      <h2>Effects against the base, paired over seeds</h2>
+      <p class="muted">
+        Each level's runs are paired with the base run of the same seed and the same other values, so seed noise and the
+        other factors cancel in Δ; the cell is the level with every other factor at base. ${effects.test === 'wilcoxon' ? 'Wilcoxon signed-rank' : 'Paired t'} tests,
+        Holm-adjusted over the experiment (<a href="?test=${effects.test === 'wilcoxon' ? 'paired-t' : 'wilcoxon'}">use ${effects.test === 'wilcoxon' ? 'paired t' : 'Wilcoxon'}</a>).
+      </p>
+      ${effectsTable(effects)}
+    </section>
     <div class="factor-grid">${ablation.factors.map((factor) => factorCard(factor, metric.goal, barScale(ablation)))}</div>
     ${ablation.grid === null ? '' : gridSection(context, ablation, ablation.grid)}`;
 }
