@@ -218,42 +218,136 @@ const metricSchema = z
   })
   .prefault({});
 
+/** W&B's distributions that draw between `min` and `max`, and those that draw around `mu`. */
+const rangeDistributions = ['uniform', 'int_uniform', 'q_uniform', 'log_uniform', 'log_uniform_values', 'q_log_uniform_values'] as const;
+const normalDistributions = ['normal', 'q_normal', 'log_normal', 'q_log_normal'] as const;
+const sweepDistributions = [...rangeDistributions, ...normalDistributions] as const;
+export type SweepDistribution = (typeof sweepDistributions)[number];
+
+type DistributionField = 'min' | 'max' | 'q' | 'mu' | 'sigma';
+const distributionFields: readonly DistributionField[] = ['min', 'max', 'q', 'mu', 'sigma'];
+
+/** The fields each distribution reads, as in W&B's sweep config; every other one is refused. */
+function fieldsOf(distribution: SweepDistribution): readonly DistributionField[] {
+  const quantized = distribution.startsWith('q_') ? (['q'] as const) : [];
+  const centre = (normalDistributions as readonly string[]).includes(distribution) ? (['mu', 'sigma'] as const) : (['min', 'max'] as const);
+  return [...centre, ...quantized];
+}
+
 // JSON values only: a swept value ends up in a config that is hashed into the variant id, and
 // YAML can also produce .inf, .nan and binary, which have no canonical JSON form.
-const sweepValuesSchema = z.strictObject({ values: z.array(z.json()).min(1) });
-const sweepRangeSchema = z
+const sweptValue = z.json();
+
+/**
+ * One swept parameter, in W&B's syntax and with W&B's meanings, so a parameter block pasted from a
+ * W&B sweep draws what W&B draws: `values` (with `probabilities` for random search), `value`, or a
+ * distribution. One object rather than a union of the three forms, so a mistake is reported as
+ * itself (an unknown key with its did-you-mean, a distribution name with the supported ones)
+ * instead of as "matches none of the forms".
+ */
+export const sweepParameterSchema = z
   .strictObject({
-    min: z.number(),
-    max: z.number(),
+    values: z.array(sweptValue).min(1).optional().describe('Every value to run (grid, ablation), or to draw from (random).'),
+    probabilities: z
+      .array(z.number().min(0))
+      .optional()
+      .describe('Random search: the chance of each of `values`, in order (summing to 1); without it every value is as likely.'),
+    value: sweptValue.optional().describe('One value for every variant.'),
     distribution: z
-      .enum(['uniform', 'log_uniform', 'int_uniform'])
-      .default('uniform')
-      .describe('uniform and log_uniform draw from [min, max); int_uniform draws an integer from min to max inclusive.'),
+      .enum(sweepDistributions)
+      .optional()
+      .describe(
+        'Random search, as W&B: uniform in [min, max); int_uniform, an integer from min to max; log_uniform, exp(X) for X uniform in [min, max) (min and max are natural logs); log_uniform_values, log-uniform between the values min and max; normal, N(mu, sigma); log_normal, exp(N(mu, sigma)); a q_ prefix rounds the draw to a multiple of q. Without it, int_uniform when min and max are written as integers, else uniform.',
+      ),
+    min: z.number().optional().describe('Lower bound of the uniform distributions (a natural log for log_uniform).'),
+    max: z.number().optional().describe('Upper bound of the uniform distributions (a natural log for log_uniform).'),
+    q: z.number().positive().optional().describe('The step the q_ distributions round to (default 1).'),
+    mu: z.number().optional().describe('Mean of the normal distributions (of the logarithm for log_normal); default 0.'),
+    sigma: z.number().min(0).optional().describe('Standard deviation of the normal distributions (of the logarithm for log_normal); default 1.'),
   })
-  .refine((r) => r.max > r.min, { message: 'expected max > min', path: ['max'] })
-  .refine((r) => r.distribution !== 'log_uniform' || r.min > 0, { message: 'expected min > 0 for log_uniform', path: ['min'] })
-  .refine((r) => r.distribution !== 'int_uniform' || (Number.isInteger(r.min) && Number.isInteger(r.max)), {
-    message: 'expected integer min and max for int_uniform',
-    path: ['min'],
+  .superRefine((parameter, ctx) => {
+    const issue = (message: string, ...path: string[]) => ctx.addIssue({ code: 'custom', message, path });
+    const drawn = distributionFields.some((field) => parameter[field] !== undefined) || parameter.distribution !== undefined;
+    const forms = [parameter.values !== undefined && 'values', parameter.value !== undefined && 'value', drawn && 'a distribution'].filter((form) => form !== false);
+    if (forms.length !== 1) {
+      const found = forms.length === 0 ? 'none' : forms.join(' and ');
+      issue(`expected one of \`values\`, \`value\` or a distribution (min and max, or a named distribution), got ${found}`);
+      return;
+    }
+    if (parameter.probabilities !== undefined) {
+      const { probabilities, values } = parameter;
+      const sum = probabilities.reduce((total, p) => total + p, 0);
+      if (values === undefined) {
+        issue('`probabilities` weight `values`, and there are none', 'probabilities');
+      } else if (probabilities.length !== values.length) {
+        issue(`expected ${values.length} probabilities, one for each of \`values\`, got ${probabilities.length}`, 'probabilities');
+      } else if (Math.abs(sum - 1) > 1e-6) {
+        issue(`expected probabilities summing to 1, got ${sum}`, 'probabilities');
+      }
+    }
+    if (!drawn) return;
+    const { distribution, min, max } = parameter;
+    // Without a name, W&B takes min and max as uniform or int_uniform (see sweep-choices).
+    const allowed = fieldsOf(distribution ?? 'uniform');
+    const named = distribution ?? 'a distribution without a name (uniform or int_uniform)';
+    for (const field of distributionFields.filter((f) => parameter[f] !== undefined && !allowed.includes(f))) {
+      issue(`${named} takes ${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}, not ${field}`, field);
+    }
+    if (!allowed.includes('min')) return;
+    if (min === undefined || max === undefined) {
+      issue(`expected min and max for ${distribution ?? 'a range'}`);
+      return;
+    }
+    if (max <= min) issue('expected max > min', 'max');
+    if ((distribution === 'log_uniform_values' || distribution === 'q_log_uniform_values') && min <= 0) {
+      issue(`expected min > 0 for ${distribution} (its min and max are values; log_uniform takes their natural logs)`, 'min');
+    }
+    if (distribution === 'int_uniform' && !(Number.isInteger(min) && Number.isInteger(max))) {
+      issue('expected integer min and max for int_uniform', 'min');
+    }
   });
-export const sweepParameterSchema = z.union([sweepValuesSchema, sweepRangeSchema]);
 export type SweepParameter = z.output<typeof sweepParameterSchema>;
+
+const sweepMethods = ['grid', 'random', 'ablation'] as const;
+
+const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 const sweepSchema = z
   .strictObject({
-    method: z.enum(['grid', 'random']).default('grid'),
-    run_cap: positiveInt.optional().describe('Most variants to run; required for random search.'),
+    method: z
+      .enum(sweepMethods)
+      .default('grid')
+      .describe(
+        'grid: every combination of the listed values; random: run_cap draws; ablation: the base config (the spec\'s own values), then each listed value of each parameter with the others at their base.',
+      ),
+    run_cap: positiveInt
+      .optional()
+      .describe('Random search: how many variants to draw (required). Grid and ablation: the most variants the sweep may have, seeds included.'),
+    seeds: z.array(seedSchema).min(1).optional().describe('Run every variant once under each of these seeds.'),
+    repeats: positiveInt
+      .optional()
+      .describe("Run every variant under this many seeds: the spec's `seed`, seed + 1, and so on."),
     parameters: z.record(z.string(), sweepParameterSchema).default({}),
   })
   .superRefine((sweep, ctx) => {
+    const issue = (message: string, ...path: string[]) => ctx.addIssue({ code: 'custom', message, path });
     if (sweep.method === 'random' && sweep.run_cap === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'random search needs `run_cap` (how many variants to draw)', path: ['run_cap'] });
+      issue('random search needs `run_cap` (how many variants to draw)', 'run_cap');
     }
-    if (sweep.method === 'grid') {
-      for (const [path, parameter] of Object.entries(sweep.parameters)) {
-        if (!('values' in parameter)) {
-          ctx.addIssue({ code: 'custom', message: 'grid search needs `values`; min/max ranges are for method: random', path: ['parameters', path] });
-        }
+    if (sweep.seeds !== undefined && sweep.repeats !== undefined) {
+      issue('expected `seeds` (the seeds) or `repeats` (how many), not both', 'repeats');
+    }
+    const replicated = sweep.seeds !== undefined ? 'seeds' : sweep.repeats !== undefined ? 'repeats' : undefined;
+    if (replicated !== undefined && sweep.parameters['seed'] !== undefined) {
+      issue(`the seed is already swept by \`${replicated}\`; give the seeds in one place`, 'parameters', 'seed');
+    }
+    if (sweep.method === 'random') return;
+    // Grid and ablation run every listed value: there is nothing to draw or to weight.
+    for (const [path, parameter] of Object.entries(sweep.parameters)) {
+      if (parameter.values === undefined && parameter.value === undefined) {
+        issue(`method: ${sweep.method} needs \`values\` or \`value\`; distributions are for method: random`, 'parameters', path);
+      } else if (parameter.probabilities !== undefined) {
+        issue(`method: ${sweep.method} runs every value once; probabilities are for method: random`, 'parameters', path, 'probabilities');
       }
     }
   })
@@ -261,7 +355,7 @@ const sweepSchema = z
 
 /** What every single variant runs with: the spec without its sweep, after parameters are applied. */
 export const variantConfigSchema = z.strictObject({
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: seedSchema.default(42),
   data: dataSchema,
   backbone: backboneSchema,
   head: headSchema,

@@ -20,7 +20,7 @@ describe('the specs shipped in experiments/', () => {
   // variants than it lists has two values that mean the same thing: a mistake in the spec.
   it.each(shippedSpecs)('%s validates, and its grid yields one variant per combination it lists', (name) => {
     const loaded = loadSpec(path.join(experimentsDir, name));
-    const listed = Object.values(loaded.spec.sweep.parameters).reduce((product, parameter) => product * ('values' in parameter ? parameter.values.length : 1), 1);
+    const listed = Object.values(loaded.spec.sweep.parameters).reduce((product, parameter) => product * (parameter.values?.length ?? 1), 1);
     expect(loaded.spec.sweep.method).toBe('grid');
     expect(expandSweep(loaded)).toHaveLength(listed);
   });

@@ -3,6 +3,7 @@ import { parseSpec } from '../spec/load-spec.ts';
 import { augmentPresets } from '../spec/schema.ts';
 import { SpecError } from '../spec/spec-error.ts';
 import { expandSweep, maxVariants } from './expand-sweep.ts';
+import { variantId } from './variant-id.ts';
 
 const header = `name: sweep
 seed: 42
@@ -126,7 +127,7 @@ describe('expandSweep: random', () => {
   run_cap: ${runCap}
   parameters:
     head.dropout: { min: 0.1, max: 0.6 }
-    train.learning_rate: { min: 0.00001, max: 0.01, distribution: log_uniform }
+    train.learning_rate: { min: 0.00001, max: 0.01, distribution: log_uniform_values }
     train.epochs: { min: 1, max: 4, distribution: int_uniform }
     backbone.cutoff: { values: [mixed5, mixed6, mixed7] }
 `,
@@ -145,7 +146,7 @@ describe('expandSweep: random', () => {
       expect([1, 2, 3, 4]).toContain(config.train.epochs);
       expect(['mixed5', 'mixed6', 'mixed7']).toContain(config.backbone.cutoff);
     }
-    // log_uniform spreads over orders of magnitude, not just the top one.
+    // log_uniform_values spreads over orders of magnitude, not just the top one.
     expect(variants.some((v) => v.config.train.learning_rate < 0.0001)).toBe(true);
     expect(new Set(variants.map((v) => v.config.train.epochs)).size).toBeGreaterThan(1);
   });
@@ -166,6 +167,136 @@ describe('expandSweep: random', () => {
     head.pooling: { values: [avg, max] }
 `);
     expect(variants.map((v) => v.config.head.pooling).sort()).toEqual(['avg', 'max']);
+  });
+});
+
+describe('expandSweep: W&B parameters', () => {
+  const drawn = (range: string) =>
+    expand(`  method: random
+  run_cap: 30
+  parameters:
+    augment.rotation_range: ${range}
+`).map((v) => v.config.augment.rotation_range);
+
+  it('draws integers between min and max written as integers, and numbers when either is written as a float, as W&B', () => {
+    const integers = drawn('{ min: 0, max: 40 }');
+    expect(integers.every(Number.isInteger)).toBe(true);
+    expect(new Set(integers).size).toBeGreaterThan(5);
+    for (const range of ['{ min: 0.0, max: 40 }', '{ min: 0, max: 40.0 }', '{ min: 0, max: 4e1 }', '{ min: 0.5, max: 40 }', '{ distribution: uniform, min: 0, max: 40 }']) {
+      expect(drawn(range).some((x) => !Number.isInteger(x)), range).toBe(true);
+    }
+  });
+
+  it('takes the min and max of log_uniform as natural logs: -9.21 to -4.6 draws learning rates of 1e-4 to 1e-2', () => {
+    const rates = expand(`  method: random
+  run_cap: 50
+  parameters:
+    train.learning_rate: { distribution: log_uniform, min: -9.21, max: -4.6 }
+`).map((v) => v.config.train.learning_rate);
+    expect(Math.min(...rates)).toBeGreaterThanOrEqual(1e-4);
+    expect(Math.max(...rates)).toBeLessThan(1.01e-2);
+    expect(rates.some((rate) => rate < 1e-3)).toBe(true);
+  });
+});
+
+describe('expandSweep: ablation', () => {
+  it('runs the base config, then each listed value with the others at their base, a value equal to the base once', () => {
+    const variants = expand(`  method: ablation
+  parameters:
+    head.dropout: { values: [0.0, 0.2, 0.5] }
+    head.units: { values: [8, 16] }
+`);
+    // The base dropout (0.2, from the spec) is listed, the base units (1024, the default) are not.
+    expect(variants.map((v) => [v.index, v.params])).toEqual([
+      [0, { 'head.dropout': 0.2, 'head.units': 1024 }],
+      [1, { 'head.dropout': 0, 'head.units': 1024 }],
+      [2, { 'head.dropout': 0.5, 'head.units': 1024 }],
+      [3, { 'head.dropout': 0.2, 'head.units': 8 }],
+      [4, { 'head.dropout': 0.2, 'head.units': 16 }],
+    ]);
+    expect(variants.map((v) => [v.config.head.dropout, v.config.head.units])).toEqual(variants.map((v) => [v.params['head.dropout'], v.params['head.units']]));
+    expect(variants[0]!.config).toEqual(expandSweep(parseSpec(header, 'x.yaml'))[0]!.config);
+  });
+
+  it("takes base values from the spec, else from its resolved config, and null where the base leaves a field unset", () => {
+    const variants = expand(`  method: ablation
+  parameters:
+    augment: { values: [light] }
+    augment.rotation_range: { values: [30] }
+    train.early_stopping.patience: { values: [2] }
+`);
+    expect(variants.map((v) => v.params)).toEqual([
+      { augment: 'none', 'augment.rotation_range': 0, 'train.early_stopping.patience': null },
+      { augment: 'light', 'augment.rotation_range': 0, 'train.early_stopping.patience': null },
+      { augment: 'none', 'augment.rotation_range': 30, 'train.early_stopping.patience': null },
+      { augment: 'none', 'augment.rotation_range': 0, 'train.early_stopping.patience': 2 },
+    ]);
+    // The base has no early stopping, and only the variant that sets it gets one.
+    expect(variants.map((v) => v.config.train.early_stopping?.patience)).toEqual([undefined, undefined, undefined, 2]);
+    // A field keeps its base value under another level of its section, as in a grid.
+    expect(variants[1]!.config.augment).toEqual({ ...augmentPresets.light, rotation_range: 0 });
+  });
+
+  it('sets a `value` in every variant, the base included, as a grid does', () => {
+    const sweep = (method: string) =>
+      expand(`  method: ${method}
+  parameters:
+    head.units: { value: 64 }
+    head.dropout: { values: [0.5] }
+`).map((v) => [v.params, v.config.head.units]);
+    expect(sweep('ablation')).toEqual([
+      [{ 'head.units': 64, 'head.dropout': 0.2 }, 64],
+      [{ 'head.units': 64, 'head.dropout': 0.5 }, 64],
+    ]);
+    expect(sweep('grid')).toEqual([[{ 'head.units': 64, 'head.dropout': 0.5 }, 64]]);
+  });
+});
+
+describe('expandSweep: seeds and repeats', () => {
+  it('runs every ablation variant under each seed, the seed last in params and varying fastest', () => {
+    const variants = expand(`  method: ablation
+  seeds: [1, 2]
+  parameters:
+    head.dropout: { values: [0.2, 0.5] }
+`);
+    expect(variants.map((v) => v.params)).toEqual([
+      { 'head.dropout': 0.2, seed: 1 },
+      { 'head.dropout': 0.2, seed: 2 },
+      { 'head.dropout': 0.5, seed: 1 },
+      { 'head.dropout': 0.5, seed: 2 },
+    ]);
+    expect(variants.map((v) => v.config.seed)).toEqual([1, 2, 1, 2]);
+    // Two seed groups (configs that differ only in seed), each variant with an id of its own.
+    expect(new Set(variants.map(({ config: { seed: _seed, ...rest } }) => JSON.stringify(rest))).size).toBe(2);
+    const ids = variants.map(({ config }) => variantId({ experiment: 'sweep', config, datasetFingerprint: 'd', weightsHash: 'w' }));
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it("counts `repeats` seeds up from the spec's seed, crossed with a grid", () => {
+    const variants = expand(`  repeats: 3
+  parameters:
+    head.units: { values: [8, 16] }
+`);
+    expect(variants.map((v) => [v.params['head.units'], v.params['seed'], v.config.seed])).toEqual([
+      [8, 42, 42],
+      [8, 43, 43],
+      [8, 44, 44],
+      [16, 42, 42],
+      [16, 43, 43],
+      [16, 44, 44],
+    ]);
+  });
+
+  it('runs each random draw under each seed, drawing what it draws without seeds', () => {
+    const random = (seeds: string) =>
+      expand(`  method: random
+  run_cap: 5${seeds}
+  parameters:
+    head.dropout: { min: 0.1, max: 0.6 }
+`);
+    const seeded = random('\n  seeds: [7, 8, 9]');
+    expect(seeded).toHaveLength(15);
+    expect(seeded.map((v) => v.params)).toEqual(random('').flatMap((v) => [7, 8, 9].map((seed) => ({ ...v.params, seed }))));
   });
 });
 
@@ -221,10 +352,11 @@ describe('expandSweep: problems', () => {
   });
 
   it('reports a range whose draws do not fit the field', () => {
+    // 1.0 is a float, as in W&B, so this range is uniform, not int_uniform.
     const problems = problemsOf(`  method: random
   run_cap: 10
   parameters:
-    train.epochs: { min: 1, max: 10 }
+    train.epochs: { min: 1.0, max: 10 }
 `);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'TLAB_SPEC_INVALID', path: 'sweep.parameters.train.epochs', line: 10, column: 19 });
@@ -292,6 +424,114 @@ sweep:
     head.units: { values: [0, 8] }
 `);
     expect(problems.map((p) => p.code)).toEqual(['TLAB_SWEEP_TOO_LARGE', 'TLAB_SWEEP_UNKNOWN_PATH', 'TLAB_SPEC_INVALID']);
+  });
+
+  it('refuses `seeds` with `repeats`, and either with a swept seed, at the field', () => {
+    const problems = problemsOf(`  seeds: [1, 2]
+  repeats: 3
+  parameters:
+    seed: { values: [1, 2] }
+`);
+    expect(problems.map((p) => [p.code, p.path, p.line, p.column, p.message])).toEqual([
+      ['TLAB_SPEC_INVALID', 'sweep.repeats', 8, 12, 'expected `seeds` (the seeds) or `repeats` (how many), not both'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.seed', 10, 11, 'the seed is already swept by `seeds`; give the seeds in one place'],
+    ]);
+    expect(problemsOf(`  repeats: 2\n  parameters:\n    seed: { values: [1] }\n`).map((p) => [p.path, p.message])).toEqual([
+      ['sweep.parameters.seed', 'the seed is already swept by `repeats`; give the seeds in one place'],
+    ]);
+  });
+
+  it('refuses `repeats` that count past the largest seed, at `repeats`', () => {
+    let found: readonly unknown[] = [];
+    try {
+      expandSweep(parseSpec('name: s\nseed: 2147483646\ndata: { builtin: { name: mnist } }\nsweep:\n  repeats: 3\n', 'r.yaml'));
+    } catch (error) {
+      found = (error as SpecError).problems.map((p) => [p.code, p.path, p.line, p.column, p.message]);
+    }
+    expect(found).toEqual([['TLAB_SPEC_INVALID', 'sweep.repeats', 5, 12, 'expected an integer from 0 to 2147483647, got 2147483648']]);
+  });
+
+  it('refuses distributions and probabilities in a grid and an ablation', () => {
+    for (const method of ['grid', 'ablation']) {
+      const problems = problemsOf(`  method: ${method}
+  parameters:
+    head.dropout: { min: 0.1, max: 0.5 }
+    head.units: { values: [8, 16], probabilities: [0.5, 0.5] }
+`);
+      expect(problems.map((p) => [p.code, p.path, p.line, p.column, p.message])).toEqual([
+        ['TLAB_SPEC_INVALID', 'sweep.parameters.head.dropout', 9, 19, `method: ${method} needs \`values\` or \`value\`; distributions are for method: random`],
+        ['TLAB_SPEC_INVALID', 'sweep.parameters.head.units.probabilities', 10, 51, `method: ${method} runs every value once; probabilities are for method: random`],
+      ]);
+    }
+  });
+
+  it("refuses W&B's distributions it does not implement, naming the supported ones", () => {
+    const problems = problemsOf(`  method: random
+  run_cap: 2
+  parameters:
+    train.learning_rate: { distribution: q_log_uniform, min: -9, max: -4 }
+    head.dropout: { distribution: beta, a: 2, b: 5 }
+`);
+    const supported = 'uniform, int_uniform, q_uniform, log_uniform, log_uniform_values, q_log_uniform_values, normal, q_normal, log_normal, q_log_normal';
+    expect(problems.map((p) => [p.code, p.path, p.line, p.column, p.message])).toEqual([
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.train.learning_rate.distribution', 10, 42, `expected one of: ${supported}, got "q_log_uniform" (did you mean "log_uniform"?)`],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.head.dropout.distribution', 11, 35, `expected one of: ${supported}, got "beta"`],
+      ['TLAB_SPEC_UNKNOWN_KEY', 'sweep.parameters.head.dropout.a', 11, 41, expect.stringMatching(/^unknown key "a".*\(expected one of: values, probabilities, value, distribution, min, max, q, mu, sigma\)$/)],
+      ['TLAB_SPEC_UNKNOWN_KEY', 'sweep.parameters.head.dropout.b', 11, 47, expect.stringMatching(/^unknown key "b"/)],
+    ]);
+  });
+
+  it('refuses a parameter that mixes forms, a field its distribution does not read, and probabilities that do not fit', () => {
+    const problems = problemsOf(`  method: random
+  run_cap: 2
+  parameters:
+    head.units: { values: [8, 16], min: 8 }
+    train.epochs: { distribution: normal, min: 1 }
+    augment.rotation_range: { min: 0, max: 10, q: 2 }
+    train.batch_size: { values: [8, 16], probabilities: [0.5, 0.6] }
+    augment.cval: { values: [0, 1, 2], probabilities: [0.5, 0.5] }
+    augment.shear_range: { distribution: log_uniform_values, min: 0, max: 10 }
+    augment.zoom_range: { distribution: uniform }
+`);
+    expect(problems.map((p) => [p.code, p.path, p.line, p.message])).toEqual([
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.head.units', 10, 'expected one of `values`, `value` or a distribution (min and max, or a named distribution), got values and a distribution'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.train.epochs.min', 11, 'normal takes mu and sigma, not min'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.augment.rotation_range.q', 12, 'a distribution without a name (uniform or int_uniform) takes min and max, not q'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.train.batch_size.probabilities', 13, 'expected probabilities summing to 1, got 1.1'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.augment.cval.probabilities', 14, 'expected 3 probabilities, one for each of `values`, got 2'],
+      [
+        'TLAB_SPEC_INVALID',
+        'sweep.parameters.augment.shear_range.min',
+        15,
+        'expected min > 0 for log_uniform_values (its min and max are values; log_uniform takes their natural logs)',
+      ],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.augment.zoom_range', 16, 'expected min and max for uniform'],
+    ]);
+  });
+
+  it('checks what a distribution reaches at the ends of its range, after its transform', () => {
+    const problems = problemsOf(`  method: random
+  run_cap: 3
+  parameters:
+    head.dropout: { distribution: log_uniform, min: 0, max: 1 }
+    head.units: { distribution: q_uniform, min: 8, max: 70000, q: 8 }
+`);
+    expect(problems.map((p) => [p.code, p.path, p.line, p.message])).toEqual([
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.head.dropout.min', 10, 'expected a number at least 0 and less than 1, got 1 (drawn from this range)'],
+      ['TLAB_SPEC_INVALID', 'sweep.parameters.head.units.max', 11, 'expected an integer from 1 to 65536, got 70000'],
+    ]);
+  });
+
+  it.each([
+    ['grid', '  run_cap: 5\n  repeats: 3\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n', 'the grid has 6 variants (2 × 3 seeds), more than run_cap 5; raise run_cap or sweep fewer values'],
+    [
+      'ablation',
+      '  method: ablation\n  run_cap: 8\n  seeds: [1, 2]\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n    head.units: { values: [8, 16] }\n',
+      'the ablation has 10 variants ((1 base + 2 + 2) × 2 seeds), more than run_cap 8; raise run_cap or sweep fewer values',
+    ],
+    ['random search', '  method: random\n  run_cap: 50000\n  seeds: [1, 2, 3]\n', `expected run_cap × seeds of at most ${maxVariants}, got 50000 × 3 = 150000`],
+  ])('counts the seeds into the size of a %s', (_method, sweep, message) => {
+    expect(problemsOf(sweep).map((p) => [p.code, p.path, p.message])).toEqual([['TLAB_SWEEP_TOO_LARGE', 'sweep.run_cap', message]]);
   });
 
   it('blames a sweep problem introduced by --set on the argument', () => {

@@ -2,17 +2,33 @@ import { canonicalJson } from '../text/canonical-json.ts';
 import { explainIssues, type ExplainedIssue } from '../spec/explain-issues.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import { presetAsObject, resolveConfig } from '../spec/resolve-config.ts';
-import { variantConfigSchema, type ResolvedConfig, type Spec } from '../spec/schema.ts';
+import type { PathSegment } from '../spec/schema-path.ts';
+import { variantConfigSchema, type ResolvedConfig, type Spec, type VariantConfig } from '../spec/schema.ts';
 import { variantBase } from '../spec/spec-facts.ts';
 import { throwIfProblems, type SpecProblem } from '../spec/spec-error.ts';
 import { startsWith, type LocateSpecPath } from '../spec/spec-locator.ts';
-import { choicesToCheck, gridChoices, gridSize, randomChoices, type Choice, type Parameter } from './sweep-choices.ts';
+import {
+  ablationChoices,
+  choicesToCheck,
+  distributionOf,
+  gridChoices,
+  listedSize,
+  randomChoices,
+  seedChoices,
+  withSeeds,
+  type Choice,
+  type Parameter,
+} from './sweep-choices.ts';
 import { sweepPathProblem } from './sweep-path.ts';
 
 export interface PlannedVariant {
   /** Position in the plan, 0-based and gap-free after duplicates are dropped. */
   index: number;
-  /** The swept values, keyed by parameter path as written in the spec, in declaration order. */
+  /**
+   * Every swept parameter's value in this variant, keyed by parameter path as written in the spec,
+   * in declaration order, then `seed` when the sweep gives `seeds` or `repeats`. An ablation's
+   * unchanged parameters are at their base value (null where the base leaves the field unset).
+   */
   params: Record<string, unknown>;
   config: ResolvedConfig;
 }
@@ -21,21 +37,22 @@ export interface PlannedVariant {
 export const maxVariants = 100_000;
 
 /**
- * Every variant a spec asks for: the grid's cartesian product, or `run_cap` random draws, or just
- * the base config when nothing is swept. Variants whose configs come out identical (e.g. `augment:
- * none` and an all-zero augment object) run once. Every problem, in any parameter, is thrown
- * together in one SpecError pointing into the spec.
+ * Every variant a spec asks for: the grid's cartesian product, `run_cap` random draws, or the
+ * ablation's base config and its one-factor changes (just the base config when nothing is swept),
+ * each under every seed of `seeds`/`repeats`. Variants whose configs come out identical (e.g.
+ * `augment: none` and an all-zero augment object) run once. Every problem, in any parameter, is
+ * thrown together in one SpecError pointing into the spec.
  */
 export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
   const { spec, locate } = loaded;
   const { sweep } = spec;
   const base = variantBase(spec);
-  const parameters: Parameter[] = Object.entries(sweep.parameters).map(([key, parameter]) => ({
-    key,
-    path: key.split('.'),
-    spec: parameter,
-    node: ['sweep', 'parameters', key],
-  }));
+  const parameters = Object.entries(sweep.parameters).map(([key, parameter]): Parameter => {
+    const node = ['sweep', 'parameters', key];
+    const distribution = distributionOf(parameter, (end) => writtenAsInteger(loaded, [...node, end], parameter[end]));
+    return { key, path: key.split('.'), spec: parameter, distribution, node };
+  });
+  const seeds = seedChoices(sweep, spec.seed);
   const problems = new ProblemList(locate);
 
   const known = parameters.filter((parameter) => {
@@ -43,42 +60,74 @@ export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
     if (message !== undefined) problems.add(parameter.node, 'TLAB_SWEEP_UNKNOWN_PATH', message, true);
     return message === undefined;
   });
-  checkSize(sweep, parameters, problems);
-  for (const choice of known.flatMap(choicesToCheck)) build(base, [choice], problems);
+  checkSize(sweep, parameters, seeds.length, problems);
+  // `seeds` are in range by the schema; the last of `repeats` is the highest.
+  for (const choice of [...known.flatMap(choicesToCheck), ...seeds.slice(-1)]) build(base, [choice], problems);
   problems.throwIfAny();
 
-  // The schema requires run_cap for random search.
-  const plans = sweep.method === 'grid' ? gridChoices(parameters) : randomChoices(parameters, spec.seed, sweep.run_cap ?? 0);
+  const plans =
+    sweep.method === 'grid'
+      ? gridChoices(parameters)
+      : sweep.method === 'ablation'
+        ? ablationChoices(parameters, (path) => baseValueAt(base, path))
+        : // The schema requires run_cap for random search.
+          randomChoices(parameters, spec.seed, sweep.run_cap ?? 0);
   const variants: PlannedVariant[] = [];
   const seen = new Set<string>();
-  for (const choices of plans) {
+  for (const choices of withSeeds(plans, seeds)) {
     const config = build(base, choices, problems);
     if (config === undefined) continue;
     const key = canonicalJson(config);
     if (seen.has(key)) continue;
     seen.add(key);
-    const params = Object.fromEntries(choices.map((choice) => [choice.parameter.key, choice.value]));
+    const params = Object.fromEntries(choices.map((choice) => [choice.parameter.key, choice.value ?? null]));
     variants.push({ index: variants.length, params, config });
   }
   problems.throwIfAny();
   return variants;
 }
 
-function checkSize(sweep: Spec['sweep'], parameters: readonly Parameter[], problems: ProblemList): void {
+function checkSize(sweep: Spec['sweep'], parameters: readonly Parameter[], seeds: number, problems: ProblemList): void {
   const cap = sweep.run_cap;
   if (sweep.method === 'random') {
-    if (cap !== undefined && cap > maxVariants) {
-      problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `expected run_cap of at most ${maxVariants}, got ${cap}`);
+    // run_cap counts draws; each draw runs under every seed.
+    const size = (cap ?? 0) * Math.max(seeds, 1);
+    if (size > maxVariants) {
+      const [what, got] = seeds > 0 ? ['run_cap × seeds', `${cap} × ${seeds} = ${size}`] : ['run_cap', `${cap}`];
+      problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `expected ${what} of at most ${maxVariants}, got ${got}`);
     }
     return;
   }
-  const { size, counts } = gridSize(parameters);
-  const grid = `the grid has ${size} variants (${counts.join(' × ')})`;
+  const { size, terms } = listedSize(sweep.method, parameters, seeds);
+  const listed = `the ${sweep.method} has ${size} variants (${terms})`;
   if (size > maxVariants) {
-    problems.add(['sweep', 'parameters'], 'TLAB_SWEEP_TOO_LARGE', `${grid}, more than the limit of ${maxVariants}`);
+    problems.add(['sweep', 'parameters'], 'TLAB_SWEEP_TOO_LARGE', `${listed}, more than the limit of ${maxVariants}`);
   } else if (cap !== undefined && size > cap) {
-    problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `${grid}, more than run_cap ${cap}; raise run_cap or sweep fewer values`);
+    problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `${listed}, more than run_cap ${cap}; raise run_cap or sweep fewer values`);
   }
+}
+
+/**
+ * Whether a bound is written as an integer, for W&B's choice between int_uniform and uniform: W&B
+ * reads `1.0` as a float, but parsed here it is the number 1, so the spec's text decides. A value
+ * set with --set is judged by the number.
+ */
+function writtenAsInteger({ file, text, locate }: LoadedSpec, node: PathSegment[], value: number | undefined): boolean {
+  if (value === undefined || !Number.isInteger(value)) return false;
+  const where = locate(node);
+  if (where.file !== file || where.line === undefined || where.column === undefined) return true;
+  const written = /^[^\s,\]}#]*/.exec(text.split('\n')[where.line - 1]?.slice(where.column - 1) ?? '')?.[0] ?? '';
+  return !/^[-+]?(\.[0-9]|[0-9]+[.eE])/.test(written);
+}
+
+/**
+ * A parameter's value in the base config: the spec's own (so `augment` stays the preset name its
+ * listed values use), else the resolved config's (a field of a preset, the default weights);
+ * undefined where the base leaves the field unset.
+ */
+function baseValueAt(base: VariantConfig, path: readonly string[]): unknown {
+  const at = (root: unknown) => path.reduce<unknown>((node, field) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[field] : undefined), root);
+  return at(base) ?? at(resolveConfig(base));
 }
 
 type ConfigInput = Record<string, unknown>;
@@ -86,7 +135,9 @@ type ConfigInput = Record<string, unknown>;
 /** The base config with the choices applied, validated and resolved; undefined (problems added) if invalid. */
 function build(base: ConfigInput, choices: readonly Choice[], problems: ProblemList): ResolvedConfig | undefined {
   // Shallower paths first, so `augment.rotation_range` refines whatever `augment` was set to.
-  const ordered = [...choices].sort((a, b) => a.parameter.path.length - b.parameter.path.length);
+  // An ablation's base value of a field the base leaves unset stays unset (setting it to undefined
+  // would create its section).
+  const ordered = choices.filter((choice) => choice.value !== undefined).sort((a, b) => a.parameter.path.length - b.parameter.path.length);
   const input = ordered.reduce((config, choice) => applyChoice(config, choice), base);
   const parsed = variantConfigSchema.safeParse(input, { reportInput: true });
   if (parsed.success) return resolveConfig(parsed.data);
