@@ -1,3 +1,4 @@
+import { HTTPException } from 'hono/http-exception';
 import { formatValue, type LevelStats, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
 import type { ExperimentMetric } from '@tlab/core';
@@ -59,6 +60,16 @@ export interface AblationRequest {
 /** Past this many distinct numeric levels a factor is shown as ranges. */
 const maxLevels = 12;
 const binCount = 8;
+
+/** The page's request: an x/y choice the API would refuse falls back to the default axes, with the reason to show. */
+export function pageAblationRequest(context: ExperimentContext, query: Readonly<Record<string, string>>): { request: AblationRequest; notice: string | null } {
+  try {
+    return { request: parseAblationRequest(context, query), notice: null };
+  } catch (error) {
+    if (!(error instanceof HTTPException) || error.status !== 400) throw error;
+    return { request: parseAblationRequest(context, {}), notice: error.message };
+  }
+}
 
 export function parseAblationRequest(context: ExperimentContext, query: Readonly<Record<string, string>>): AblationRequest {
   const [firstFactor = null, secondFactor = null] = context.factors;

@@ -33,6 +33,14 @@ describe('ablation page (/experiments/:id/ablation)', () => {
     expect(/<table class="effects">(.*?)<\/table>/s.exec(wilcoxon)![1]).not.toContain('>worse<');
   });
 
+  it('says inline, not as an error page, when the heatmap is asked for the same factor on both axes', async () => {
+    const { status, body } = await h.get(`/experiments/${h.sample.experimentId}/ablation?x=head.dropout&y=head.dropout`);
+    expect(status).toBe(200);
+    expect(body).toContain('<p class="notice" role="alert">x and y: expected two different factors, got &quot;head.dropout&quot; twice; showing head.dropout × backbone.cutoff instead.</p>');
+    expect(body).toContain('<table class="heatmap">');
+    expect((await h.get(`/api/experiments/${h.sample.experimentId}/ablation?x=head.dropout&y=head.dropout`)).status).toBe(400);
+  });
+
   it('ranks the factors by how far each moves the metric', async () => {
     const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
     const summary = /<table class="summary">(.*?)<\/table>/s.exec(body)![1]!;
@@ -55,9 +63,10 @@ describe('ablation page (/experiments/:id/ablation)', () => {
     expect(body).not.toContain(hostileCutoff);
   });
 
-  it('answers a bad factor with a 400 page', async () => {
+  it('names a bad factor inline, escaped, and keeps the page (the API answers 400)', async () => {
     const response = await h.get(`/experiments/${h.sample.experimentId}/ablation?x=%3Cscript%3E`);
-    expect(response.status).toBe(400);
-    expect(response.body).toContain('x: &quot;&lt;script&gt;&quot; is not a swept factor');
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('<p class="notice" role="alert">x: &quot;&lt;script&gt;&quot; is not a swept factor');
+    expect((await h.get(`/api/experiments/${h.sample.experimentId}/ablation?x=%3Cscript%3E`)).status).toBe(400);
   });
 });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
-import { loadAblation, parseAblationRequest, type Ablation, type AblationGrid, type FactorSummary } from '../models/ablation.ts';
+import { loadAblation, pageAblationRequest, type Ablation, type AblationGrid, type FactorSummary } from '../models/ablation.ts';
 import { loadEffects, parseEffectsRequest, type Effects } from '../models/effects.ts';
 import { effectsTable } from '../views/effects-table.ts';
 import { experimentCrumbs, experimentHeader, experimentPath } from '../views/experiment-header.ts';
@@ -13,19 +13,21 @@ import { page } from '../views/layout.ts';
 export function ablationPage({ reader, experiments }: AppDeps): Hono {
   return new Hono().get('/experiments/:id/ablation', (c) => {
     const context = experiments.load(c.req.param('id'));
-    const ablation = loadAblation(reader, context, parseAblationRequest(context, c.req.query()));
+    // A heatmap choice the page cannot draw (the same factor twice) is said next to the form, not as an error page.
+    const { request, notice } = pageAblationRequest(context, c.req.query());
+    const ablation = loadAblation(reader, context, request);
     const effects = loadEffects(reader, context, parseEffectsRequest(c.req.query()));
     return c.html(
       page({
         title: `${context.record.name} ablation`,
         crumbs: experimentCrumbs(context, 'ablation'),
-        body: html`${experimentHeader(context, 'ablation')}${ablationBody(context, ablation, effects)}`,
+        body: html`${experimentHeader(context, 'ablation')}${ablationBody(context, ablation, effects, notice)}`,
       }),
     );
   });
 }
 
-function ablationBody(context: ExperimentContext, ablation: Ablation, effects: Effects): Html {
+function ablationBody(context: ExperimentContext, ablation: Ablation, effects: Effects, notice: string | null): Html {
   const { metric } = ablation;
   if (ablation.factors.length === 0) return html`<p class="muted">Nothing was swept apart from seeds, so there is nothing to ablate.</p>`;
   const better = metric.goal === 'maximize' ? 'higher' : 'lower';
@@ -44,7 +46,7 @@ function ablationBody(context: ExperimentContext, ablation: Ablation, effects: E
       ${effectsTable(effects)}
     </section>
     <div class="factor-grid">${ablation.factors.map((factor) => factorCard(factor, metric.goal, barScale(ablation)))}</div>
-    ${ablation.grid === null ? '' : gridSection(context, ablation, ablation.grid)}`;
+    ${ablation.grid === null ? '' : gridSection(context, ablation, ablation.grid, notice)}`;
 }
 
 /** The factors by how far each moves the metric: the answer to "what helps, and by how much". */
@@ -103,7 +105,7 @@ function deltaClass(delta: number | null, goal: 'maximize' | 'minimize'): string
   return (delta > 0) === (goal === 'maximize') ? ' better' : ' worse';
 }
 
-function gridSection(context: ExperimentContext, ablation: Ablation, grid: AblationGrid): Html {
+function gridSection(context: ExperimentContext, ablation: Ablation, grid: AblationGrid, notice: string | null): Html {
   const cell = new Map(grid.cells.map((c) => [`${c.x}\u0000${c.y}`, c]));
   const means = grid.cells.flatMap((c) => (c.mean === null ? [] : [c.mean]));
   const [low, high] = [Math.min(...means), Math.max(...means)];
@@ -121,6 +123,7 @@ function gridSection(context: ExperimentContext, ablation: Ablation, grid: Ablat
       <label>columns <select name="x">${options(grid.x)}</select></label>
       <button type="submit">Show</button>
     </form>
+    ${notice === null ? '' : html`<p class="notice" role="alert">${notice}; showing ${grid.y} × ${grid.x} instead.</p>`}
     <table class="heatmap">
       <thead>
         <tr><th class="corner"><code>${grid.y}</code> ↓ · <code>${grid.x}</code> →</th>${grid.xLevels.map((x) => html`<th>${x}</th>`)}</tr>
