@@ -1,6 +1,6 @@
 import type { EpochRecord, ResultsReader, RunConfusion, RunRow } from '@tlab/core';
 import type { ExperimentContexts } from '../experiment-context.ts';
-import type { ExperimentMetric } from '@tlab/core';
+import { historyMetrics, type ExperimentMetric } from '@tlab/core';
 import { notFound } from '../http-error.ts';
 
 export interface RunDetail {
@@ -8,12 +8,22 @@ export interface RunDetail {
   readonly experiment: { readonly id: number; readonly name: string };
   readonly metric: ExperimentMetric;
   readonly epochs: readonly EpochRecord[];
+  /** Stored when the run finished; for a run still going (or stopped), computed from the epochs so far. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** True when `metrics` come from the epochs so far rather than a finished run. */
+  readonly provisional: boolean;
   readonly confusion: RunConfusion | null;
   /** Changes when the run's status changes or an epoch lands; a page of an unfinished run polls it. */
   readonly version: string;
   /** Whether the run may still change: queued or running. */
   readonly live: boolean;
+}
+
+/** A finished run's stored metrics; otherwise the same rule applied to the epochs that have landed. */
+function metricsOf(reader: ResultsReader, run: RunRow, epochs: readonly EpochRecord[], metric: ExperimentMetric) {
+  const stored = reader.metricsOf(run.id);
+  if (run.status === 'done' || epochs.length === 0) return { metrics: stored, provisional: false };
+  return { metrics: historyMetrics(epochs, metric), provisional: true };
 }
 
 export function loadRunDetail(reader: ResultsReader, experiments: ExperimentContexts, id: string): RunDetail {
@@ -26,7 +36,7 @@ export function loadRunDetail(reader: ResultsReader, experiments: ExperimentCont
     experiment: { id: record.id, name: record.name },
     metric,
     epochs,
-    metrics: reader.metricsOf(id),
+    ...metricsOf(reader, run, epochs, metric),
     confusion: reader.confusionOf(id) ?? null,
     version: `${run.status}:${run.attempts}:${epochs.length}`,
     live: run.status === 'queued' || run.status === 'running',

@@ -59,6 +59,16 @@ describe('run page (/runs/:id)', () => {
     expect(body).toContain('<td class="number metric">0.8000</td>');
   });
 
+  it("shows a running run's best so far and its epoch, computed from the epochs that have landed", async () => {
+    const { body } = await h.get(`/runs/${h.sample.runningId}`);
+    expect(body).toMatch(/<div class="card-label">best val_accuracy so far<\/div><div class="card-value">0\.\d{4}<\/div>/);
+    expect(body).toContain('<div class="card-label">best epoch (val_accuracy) so far</div><div class="card-value">2</div>');
+    expect(body).toContain('<h2>Metrics so far (from the epochs that have landed)</h2>');
+    const api = (await h.get(`/api/runs/${h.sample.runningId}`)).json<{ provisional: boolean; metrics: Record<string, number> }>();
+    expect(api.provisional).toBe(true);
+    expect(api.metrics['best_epoch']).toBe(2);
+  });
+
   it('shows the error of a failed run as text', async () => {
     const { body } = await h.get(`/runs/${h.sample.failedId}`);
     expect(body).toContain('<pre class="error">diverged &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;</pre>');

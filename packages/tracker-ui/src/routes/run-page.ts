@@ -30,7 +30,8 @@ export function runPage({ reader, experiments }: AppDeps): Hono {
   });
 }
 
-function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
+function runBody({ run, metric, epochs, metrics, provisional, confusion }: RunDetail): Html {
+  const soFar = provisional ? ' so far' : '';
   const { accuracy, loss } = epochSeries([{ name: run.id, epochs }]);
   const env = run.environment;
   return html`<section class="run-head">
@@ -41,9 +42,9 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
     </section>
     ${run.error === null ? '' : html`<section><h2>Error</h2><pre class="error">${run.error}</pre></section>`}
     <section class="cards">
-      ${metric.bestKey === null ? '' : card(`best ${metric.name}`, formatNumber(metrics[metric.bestKey]))}
-      ${card(`final ${metric.name}`, formatNumber(metrics[metric.finalKey]))}
-      ${card(`best epoch (${metric.name})`, metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
+      ${metric.bestKey === null ? '' : card(`best ${metric.name}${soFar}`, formatNumber(metrics[metric.bestKey]))}
+      ${card(provisional ? `latest ${metric.name}` : `final ${metric.name}`, formatNumber(metrics[metric.finalKey]))}
+      ${card(`best epoch (${metric.name})${soFar}`, metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
       ${card('epochs', `${epochs.length} of ${run.config.train.epochs}`)}
       ${card('wall time', formatDuration(metrics['wall_seconds']))}
     </section>
@@ -87,7 +88,7 @@ function runBody({ run, metric, epochs, metrics, confusion }: RunDetail): Html {
                 ${Object.entries(env.versions).map(([name, version]) => row(name, version))}`}
           </tbody>
         </table>
-        <h2>Metrics</h2>
+        <h2>Metrics${provisional ? ' so far (from the epochs that have landed)' : ''}</h2>
         ${Object.keys(metrics).length === 0
           ? html`<p class="muted">None: a run records its metrics when it finishes.</p>`
           : html`<table class="config">

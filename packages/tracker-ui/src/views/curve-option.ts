@@ -15,13 +15,27 @@ export interface CurveSeries {
  * a legend the page must say which colour is which (the compare table does).
  */
 export function curveOption(title: string, yName: string, series: readonly CurveSeries[], { legend = true } = {}): object {
+  const epochs = series.flatMap((s) => s.points.map(([epoch]) => epoch));
+  // Whole epochs from the first to the last; one epoch gets an axis of one epoch's width, not 0.5–1.
+  const first = epochs.length === 0 ? 1 : Math.min(...epochs);
+  const last = epochs.length === 0 ? 1 : Math.max(...epochs);
   return {
     animation: false,
     title: { text: title, left: 'center', textStyle: { fontSize: 13, fontWeight: 600 } },
     tooltip: { trigger: 'axis' },
     legend: { show: legend, bottom: 0 },
     grid: { left: 56, right: 24, top: 40, bottom: legend ? 56 : 36 },
-    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1, min: 'dataMin', max: 'dataMax' },
+    xAxis: {
+      type: 'value',
+      name: 'epoch',
+      nameLocation: 'middle',
+      nameGap: 26,
+      minInterval: 1,
+      min: first,
+      max: Math.max(last, first + 1),
+      // The tooltip names the epoch as a whole number ("epoch 3", not "3.00").
+      axisPointer: { label: { precision: 0 } },
+    },
     yAxis: { type: 'value', name: yName, scale: true },
     series: series.map((s) => ({
       type: 'line',
