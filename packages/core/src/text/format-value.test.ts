@@ -18,4 +18,11 @@ describe('formatValue', () => {
     expect(formatValue({ fill_mode: 'nearest', cutoff: 'block_13_expand' })).toBe('{fill_mode: nearest, cutoff: block_13_expand}');
     expect(formatValue({ path: 'my model.json' })).toBe('{path: "my model.json"}');
   });
+
+  it('rounds numbers to significant digits when asked, inside mappings too, and leaves integers and strings alone', () => {
+    expect(formatValue(0.00031622776601683794, { significant: 4 })).toBe('0.0003162');
+    expect(formatValue({ rotation_range: 12.345678, fill_mode: 'nearest' }, { significant: 3 })).toBe('{rotation_range: 12.3, fill_mode: nearest}');
+    expect(formatValue(1024, { significant: 2 })).toBe('1024');
+    expect(formatValue(0.30000000000000004)).toBe('0.30000000000000004');
+  });
 });

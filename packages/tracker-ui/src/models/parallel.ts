@@ -33,7 +33,7 @@ export function loadParallel(reader: ResultsReader, context: ExperimentContext):
     const numeric = distinct.every((v) => typeof v === 'number');
     if (numeric && distinct.length > maxCategories) return { key, type: 'value' };
     const ordered = numeric ? (distinct as number[]).sort((a, b) => a - b) : distinct;
-    return { key, type: 'category', levels: ordered.map(formatValue) };
+    return { key, type: 'category', levels: ordered.map((value) => formatValue(value)) };
   });
   return {
     experiment: { id: record.id, name: record.name },

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatValue, type LeaderboardColumn, type LeaderboardRow } from '@tlab/core';
+import type { LeaderboardColumn, LeaderboardRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
 import {
@@ -18,6 +18,7 @@ import { experimentCrumbs, experimentHeader } from '../views/experiment-header.t
 import { formatCount, formatDuration, formatSummary } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
+import { paramValue } from '../views/param-chips.ts';
 import { statusBadge } from '../views/status.ts';
 
 export function leaderboardPage({ reader, experiments }: AppDeps): Hono {
@@ -111,7 +112,7 @@ function leaderboardRow(row: LeaderboardRow, board: Leaderboard): Html {
 
 function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
   const id = column.id;
-  if (id.startsWith('param:')) return html`<td class="param">${formatValue(row.params[id.slice('param:'.length)])}</td>`;
+  if (id.startsWith('param:')) return html`<td class="param">${paramValue(row.params[id.slice('param:'.length)])}</td>`;
   switch (id) {
     case 'index':
       return html`<td class="number">${row.index}</td>`;

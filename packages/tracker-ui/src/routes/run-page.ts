@@ -9,7 +9,7 @@ import { confusionMatrix } from '../views/confusion-matrix.ts';
 import { curveOption } from '../views/curve-option.ts';
 import { epochSeries } from '../views/epoch-charts.ts';
 import { experimentPath } from '../views/experiment-header.ts';
-import { formatDuration, formatNumber, formatTime } from '../views/format.ts';
+import { formatDuration, formatMetricValue, formatNumber, formatTime } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
 import { paramChips } from '../views/param-chips.ts';
@@ -93,7 +93,7 @@ function runBody({ run, metric, epochs, metrics, provisional, confusion }: RunDe
           ? html`<p class="muted">None: a run records its metrics when it finishes.</p>`
           : html`<table class="config">
               <tbody>
-                ${Object.entries(metrics).map(([key, value]) => row(key, Number.isInteger(value) ? String(value) : formatNumber(value)))}
+                ${Object.entries(metrics).map(([key, value]) => row(key, formatMetricValue(value)))}
               </tbody>
             </table>`}
       </section>

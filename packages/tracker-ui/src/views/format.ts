@@ -12,6 +12,15 @@ export function formatSummary({ mean, std }: MetricSummary): string {
   return std === null ? formatNumber(mean) : `${formatNumber(mean)} ± ${formatNumber(std)}`;
 }
 
+/**
+ * A stored metric in a table: accuracies and losses (below 1) to four decimals, larger numbers
+ * (images/s, seconds) to four significant digits, counts as they are: `1043`, not `1043.2533`.
+ */
+export function formatMetricValue(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) < 1 ? formatNumber(value) : String(Number(value.toPrecision(4)));
+}
+
 export function formatSigned(value: number | null): string {
   if (value === null || Number.isNaN(value)) return dash;
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(4)}`;
