@@ -26,6 +26,15 @@ describe('live page (/experiments/:id/live)', () => {
     expect(body).toContain('epoch <span class="epochs-done">3</span> of 3');
   });
 
+  it('shows no LIVE badge and polls nothing for an experiment with no run queued or training', async () => {
+    // Every run of the hostile experiment is done.
+    const { body } = await h.get(`/experiments/${h.sample.hostileExperimentId}/live`);
+    expect(body).not.toContain('class="live-badge"');
+    expect(body).not.toContain('data-live=');
+    expect(body).toContain('No run is queued or training');
+    expect((await h.get(`/experiments/${h.sample.experimentId}/live`)).body).toContain('<span class="live-badge"');
+  });
+
   it('escapes the experiment name', async () => {
     const { body } = await h.get(`/experiments/${h.sample.hostileExperimentId}/live`);
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -16,23 +16,29 @@ export function livePage({ reader, experiments }: AppDeps): Hono {
   return new Hono().get('/experiments/:id/live', (c) => {
     const context = experiments.load(c.req.param('id'));
     const live = loadLive(reader, context);
+    // Only a sweep with runs still to train is live: a finished one gets neither the badge nor the polling.
+    const active = live.statusCounts.running + live.statusCounts.queued > 0;
     return c.html(
       page({
         title: `${context.record.name} live`,
         crumbs: experimentCrumbs(context, 'live'),
         charts: true,
-        live: { url: `/api/experiments/${context.record.id}/live`, version: live.version },
-        body: html`${experimentHeader(context, 'live')}${liveBody(live)}`,
+        ...(active ? { live: { url: `/api/experiments/${context.record.id}/live`, version: live.version } } : {}),
+        body: html`${experimentHeader(context, 'live')}${liveBody(live, active)}`,
       }),
     );
   });
 }
 
-function liveBody(live: LiveSweep): Html {
+function liveBody(live: LiveSweep, active: boolean): Html {
   return html`<section class="progress">
       <div class="progress-bar" title="finished runs and the epochs of running ones"><span style="width: ${(100 * live.progress).toFixed(1)}%"></span></div>
       <p><strong>${live.finished}</strong> of ${live.total} runs finished · ${statusCounts(live.statusCounts)}</p>
-      <p class="muted">This page redraws itself when an epoch lands or a run starts or ends.</p>
+      <p class="muted">
+        ${active
+          ? 'This page redraws itself when an epoch lands or a run starts or ends.'
+          : 'No run is queued or training: nothing here will change until another sweep starts (then reload).'}
+      </p>
     </section>
     <section>
       <h2>Running</h2>
@@ -43,7 +49,9 @@ function liveBody(live: LiveSweep): Html {
             return html`<div class="running-run" data-run="${run.id}">
               <h3><a href="/runs/${run.id}"><code>${run.id}</code></a> · epoch <span class="epochs-done">${run.epochsDone}</span> of ${run.epochsPlanned}</h3>
               <p>${paramChips(run.params)}</p>
-              ${run.epochs.length === 0 ? html`<p class="muted">waiting for the first epoch…</p>` : chart(`live-chart-${i}`, curveOption('accuracy per epoch', 'accuracy', accuracy), { height: 260 })}
+              ${run.epochs.length === 0
+                ? html`<p class="muted">started ${formatTime(run.startedAt)}; no epoch yet — a group's first run also computes the frozen features of every image first, which can take longer than an epoch</p>`
+                : chart(`live-chart-${i}`, curveOption('accuracy per epoch', 'accuracy', accuracy), { height: 260 })}
             </div>`;
           })}
     </section>

@@ -153,7 +153,8 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
       writer.startRun('live-run', template!.environment!);
       await page.goto(url(`/experiments/${experimentId}/live`));
       expect(await page.textContent('.experiment-head h1')).toBe(name);
-      expect(await page.textContent('.running-run')).toContain('waiting for the first epoch');
+      expect(await page.textContent('.running-run')).toContain('no epoch yet');
+      expect(await page.locator('.live-badge').count()).toBe(1);
 
       writer.recordEpoch('live-run', { epoch: 1, loss: 0.9, accuracy: 0.5, valLoss: 0.95, valAccuracy: 0.45, seconds: 1 });
       writer.recordEpoch('live-run', { epoch: 2, loss: 0.7, accuracy: 0.6, valLoss: 0.8, valAccuracy: 0.55, seconds: 1 });
@@ -163,6 +164,9 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
       writer.finishRun('live-run', { metrics: { best_val_accuracy: 0.55 }, evaluatedEpoch: 1, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] }, predictions: [], checkpoint: null });
       await page.waitForSelector('text=No run is training right now.', { timeout: 20_000 });
       expect(Number(await page.getAttribute('body', 'data-refreshed'))).toBeGreaterThanOrEqual(2);
+      // Finished: a fresh load is no longer live.
+      await page.goto(url(`/experiments/${experimentId}/live`));
+      expect(await page.locator('.live-badge').count()).toBe(0);
     } finally {
       writer.close();
     }
