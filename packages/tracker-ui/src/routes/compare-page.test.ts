@@ -29,7 +29,7 @@ describe('compare page (/compare)', () => {
 
   it('lists only the settings that differ, marking the odd values out, and keeps the rest folded away', async () => {
     const [a, b, c] = [h.sample.runIds[0]!, h.sample.runIds[2]!, h.sample.runIds[8]!];
-    const { body } = await h.get(`/compare?run=${a},${b}&run=${c}`);
+    const { body } = await h.get(`/compare?run=${a}&run=${b}&run=${c}`);
     const differences = /<h2>Config differences<\/h2>(.*?)<details>/s.exec(body)![1]!;
     const paths = [...differences.matchAll(/<tr><th><code>([^<]+)<\/code><\/th>/g)].map((m) => m[1]);
     expect(paths).toEqual(['backbone.cutoff', 'head.dropout']);
@@ -42,10 +42,26 @@ describe('compare page (/compare)', () => {
     ['?run=a', 'got 1'],
     [`?run=${'x,'.repeat(8)}x`, 'got 1'],
     [`?${Array.from({ length: 9 }, (_, i) => `run=r${i}`).join('&')}`, 'got 9'],
-  ])('answers %s with 400 unless it names 2 to 8 distinct runs', async (query, count) => {
+  ])('answers %s with 400 unless it names 2 to 8 distinct runs or seed groups', async (query, count) => {
     const response = await h.get(`/compare${query}`);
     expect(response.status).toBe(400);
-    expect(response.body).toContain(`run: expected 2 to 8 run ids to compare, ${count}`);
+    expect(response.body).toContain(`run: expected 2 to 8 runs or seed groups to compare, ${count}`);
+  });
+
+  it('compares seed groups as settings: 5 groups of 2 seeds (10 runs), mean curves with ±std bands and Δ against the first', async () => {
+    const ids = h.sample.runIds;
+    const groups = [0, 2, 4, 6, 8].map((i) => `${ids[i]},${ids[i + 1]}`);
+    const { status, body } = await h.get(`/compare?${groups.map((g) => `run=${g}`).join('&')}`);
+    expect(status).toBe(200);
+    expect(body).toContain('<h1>Compare 5 settings</h1>');
+    const option = JSON.parse(/id="compare-accuracy-chart-option">(.*?)<\/script>/s.exec(body)![1]!) as { series: Array<{ name: string; areaStyle?: object }> };
+    // Each group has a band (lower edge + shaded width) under its validation curve; the last one's failed run still has epochs.
+    expect(option.series.filter((s) => s.areaStyle !== undefined)).toHaveLength(5);
+    expect(body).toMatch(/<td class="number">1, 2<\/td>\s*<td class="number metric">0\.\d{4} ± 0\.\d{4}<\/td>\s*<td class="number"><\/td>/);
+    expect(body).toMatch(/<td class="number">[+−]0\.\d{4}<\/td>/);
+    const api = (await h.get(`/api/compare?${groups.map((g) => `run=${g}`).join('&')}`)).json<{ settings: Array<{ ids: string[]; seeds: number[]; metrics: Record<string, { n: number }> }> }>();
+    expect(api.settings.map((s) => s.seeds)).toEqual([[1, 2], [1, 2], [1, 2], [1, 2], [1, 2]]);
+    expect(api.settings[0]!.metrics['best_val_accuracy']!.n).toBe(2);
   });
 
   it('answers an unknown run with a 404 that names it, escaped', async () => {

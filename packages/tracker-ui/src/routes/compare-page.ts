@@ -2,57 +2,75 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { formatValue } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
-import { loadComparison, parseRunIds, type Comparison, type ConfigRow } from '../models/compare.ts';
+import { loadComparison, parseSettings, type ComparedSetting, type Comparison, type ConfigRow } from '../models/compare.ts';
 import { chart } from '../views/chart.ts';
-import { curveOption, palette } from '../views/curve-option.ts';
-import { epochSeries } from '../views/epoch-charts.ts';
-import { experimentPath } from '../views/experiment-header.ts';
-import { formatDuration, formatNumber } from '../views/format.ts';
+import { curveOption, palette, type CurveSeries } from '../views/curve-option.ts';
+import { formatDuration, formatNumber, formatSigned } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
 import { paramChips } from '../views/param-chips.ts';
-import { statusBadge } from '../views/status.ts';
 
 export function comparePage({ reader }: AppDeps): Hono {
   return new Hono().get('/compare', (c) => {
-    const comparison = loadComparison(reader, parseRunIds(c.req.queries('run') ?? []));
-    return c.html(page({ title: 'compare runs', crumbs: [{ label: `compare ${comparison.runs.length} runs` }], charts: true, body: compareBody(comparison) }));
+    const comparison = loadComparison(reader, parseSettings(c.req.queries('run') ?? []));
+    const what = comparison.settings.some((s) => s.ids.length > 1) ? 'settings' : 'runs';
+    return c.html(page({ title: `compare ${what}`, crumbs: [{ label: `compare ${comparison.settings.length} ${what}` }], charts: true, body: compareBody(comparison) }));
   });
 }
 
-function compareBody({ runs, differences, same }: Comparison): Html {
-  const { accuracy, loss } = epochSeries(runs.map((run) => ({ name: run.id.slice(0, 8), epochs: run.epochs })));
+function compareBody({ settings, differences, same }: Comparison): Html {
+  const grouped = settings.some((s) => s.ids.length > 1);
   const swatch = (i: number): Html => html`<span class="swatch" style="background: ${palette[i % palette.length]}"></span>`;
-  return html`<h1>Compare ${runs.length} runs</h1>
+  const metric = (setting: ComparedSetting, key: string): string => {
+    const m = setting.metrics[key];
+    return m === undefined ? '–' : m.std === null ? formatNumber(m.mean) : `${formatNumber(m.mean)} ± ${formatNumber(m.std)}`;
+  };
+  const baseline = settings[0]!.metrics['best_val_accuracy']?.mean;
+  const names = settings.map((s) => (s.ids.length === 1 ? s.ids[0]!.slice(0, 8) : `${s.ids[0]!.slice(0, 8)} +${s.ids.length - 1}`));
+  return html`<h1>Compare ${settings.length} ${grouped ? 'settings' : 'runs'}</h1>
     <table class="compare-runs">
-      <thead><tr><th>run</th><th>experiment</th><th>swept values</th><th>seed</th><th>status</th><th>best val_accuracy</th><th>final val_accuracy</th><th>epochs</th><th>wall time</th></tr></thead>
+      <thead>
+        <tr><th>${grouped ? 'setting (runs)' : 'run'}</th><th>swept values</th><th>seeds</th><th>best val_accuracy${grouped ? ' (mean ± std)' : ''}</th><th>Δ vs first</th><th>final val_accuracy</th><th>epochs</th><th>wall time</th></tr>
+      </thead>
       <tbody>
-        ${runs.map(
-          (run, i) => html`<tr>
-            <td>${swatch(i)}<a href="/runs/${run.id}"><code>${run.id}</code></a></td>
-            <td><a href="${experimentPath(run.experiment.id)}">${run.experiment.name}</a></td>
-            <td>${paramChips(run.params)}</td>
-            <td class="number">${run.seed}</td>
-            <td>${statusBadge(run.status)}</td>
-            <td class="number metric">${formatNumber(run.metrics['best_val_accuracy'])}</td>
-            <td class="number metric">${formatNumber(run.metrics['final_val_accuracy'])}</td>
-            <td class="number">${run.epochs.length}</td>
-            <td class="number">${formatDuration(run.metrics['wall_seconds'])}</td>
-          </tr>`,
-        )}
+        ${settings.map((setting, i) => {
+          const best = setting.metrics['best_val_accuracy']?.mean;
+          return html`<tr>
+            <td>${swatch(i)}${setting.ids.map((id, j) => html`${j > 0 ? ', ' : ''}<a href="/runs/${id}"><code>${id}</code></a>`)}</td>
+            <td>${paramChips(setting.params)}</td>
+            <td class="number">${setting.seeds.join(', ')}</td>
+            <td class="number metric">${metric(setting, 'best_val_accuracy')}</td>
+            <td class="number">${i === 0 || best === undefined || baseline === undefined ? '' : formatSigned(best - baseline)}</td>
+            <td class="number metric">${metric(setting, 'final_val_accuracy')}</td>
+            <td class="number">${setting.curve.length}</td>
+            <td class="number">${formatDuration(setting.metrics['wall_seconds']?.mean)}</td>
+          </tr>`;
+        })}
       </tbody>
     </table>
-    <p class="muted">Each run in its colour above: validation solid, training dashed.</p>
+    <p class="muted">Each ${grouped ? 'setting' : 'run'} in its colour above: validation solid, training dashed${grouped ? '; a band is ± one standard deviation over the setting\'s seeds' : ''}.</p>
     <div class="chart-grid">
-      ${chart('compare-accuracy-chart', curveOption('accuracy per epoch', 'accuracy', accuracy, { legend: false }), { height: 360 })}
-      ${chart('compare-loss-chart', curveOption('loss per epoch', 'loss', loss, { legend: false }), { height: 360 })}
+      ${chart('compare-accuracy-chart', curveOption('accuracy per epoch', 'accuracy', settingCurves(settings, names, 'accuracy', 'valAccuracy'), { legend: false }), { height: 360 })}
+      ${chart('compare-loss-chart', curveOption('loss per epoch', 'loss', settingCurves(settings, names, 'loss', 'valLoss'), { legend: false }), { height: 360 })}
     </div>
     <h2>Config differences</h2>
-    ${differences.length === 0 ? html`<p class="muted">The configs are identical.</p>` : diffTable(runs.map((r) => r.id), differences, true)}
+    ${differences.length === 0 ? html`<p class="muted">The configs are identical.</p>` : diffTable(names, differences, true)}
     <details>
-      <summary>${same.length} settings identical in all runs</summary>
-      ${diffTable(runs.map((r) => r.id), same, false)}
+      <summary>${same.length} settings identical in all ${grouped ? 'settings' : 'runs'}</summary>
+      ${diffTable(names, same, false)}
     </details>`;
+}
+
+/** Mean validation (solid, with its ±std band) and training (dashed) curves, one colour per setting. */
+function settingCurves(settings: readonly ComparedSetting[], names: readonly string[], train: 'accuracy' | 'loss', validation: 'valAccuracy' | 'valLoss'): CurveSeries[] {
+  return settings.flatMap((setting, i) => {
+    const color = palette[i % palette.length]!;
+    const band = setting.ids.length > 1 ? setting.curve.map((e) => [e.epoch, e[validation].mean - (e[validation].std ?? 0), e[validation].mean + (e[validation].std ?? 0)] as const) : undefined;
+    return [
+      { name: `${names[i]} val`, color, points: setting.curve.map((e) => [e.epoch, e[validation].mean] as const), ...(band ? { band } : {}) },
+      { name: `${names[i]} train`, color, dashed: true, points: setting.curve.map((e) => [e.epoch, e[train].mean] as const) },
+    ];
+  });
 }
 
 function diffTable(ids: readonly string[], rows: readonly ConfigRow[], highlight: boolean): Html {

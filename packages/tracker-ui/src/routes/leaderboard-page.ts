@@ -123,7 +123,7 @@ function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
     case 'n':
       return html`<td class="number seeds" title="done runs of this setting / all its runs">${row.n}/${row.members.length}
         <span class="seed-links">${row.members.map((m) => html`<a href="/runs/${m.id}" title="run ${m.id} (${m.status})">s${m.seed}</a>`)}</span>
-        ${row.members.length >= 2 && row.members.length <= maxCompared ? html`<a class="compare-seeds" href="${compareHref(row.members.map((m) => m.id))}">compare</a>` : ''}
+        ${row.members.length >= 2 && row.members.length <= maxCompared ? html`<a class="compare-seeds" href="${compareHref(row.members.map((m) => [m.id]))}">compare</a>` : ''}
       </td>`;
     case 'status':
       return html`<td class="text">${statusBadge(row.status)}</td>`;

@@ -8,6 +8,8 @@ export interface CurveSeries {
   readonly color: string;
   /** Training curves are dashed, validation curves solid. */
   readonly dashed?: boolean;
+  /** [epoch, lower, upper]: a shaded band around the curve (mean ± std over a setting's seeds). */
+  readonly band?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /**
@@ -37,15 +39,29 @@ export function curveOption(title: string, yName: string, series: readonly Curve
       axisPointer: { label: { precision: 0 } },
     },
     yAxis: { type: 'value', name: yName, scale: true },
-    series: series.map((s) => ({
-      type: 'line',
-      name: s.name,
-      // echarts reads '-' as "no value here"; JSON would turn NaN into null.
-      data: s.points.map(([epoch, value]) => [epoch, Number.isNaN(value) ? '-' : value]),
-      showSymbol: s.points.length <= 30,
-      symbolSize: 5,
-      color: s.color,
-      lineStyle: { width: 2, type: s.dashed === true ? 'dashed' : 'solid' },
-    })),
+    series: series.flatMap((s, i) => [
+      ...(s.band === undefined ? [] : bandSeries(s.band, s.color, `band-${i}`)),
+      {
+        type: 'line',
+        name: s.name,
+        // echarts reads '-' as "no value here"; JSON would turn NaN into null.
+        data: s.points.map(([epoch, value]) => [epoch, gap(value)]),
+        showSymbol: s.points.length <= 30,
+        symbolSize: 5,
+        color: s.color,
+        lineStyle: { width: 2, type: s.dashed === true ? 'dashed' : 'solid' },
+      },
+    ]),
   };
+}
+
+const gap = (value: number): number | '-' => (Number.isNaN(value) ? '-' : value);
+
+/** echarts draws a band as an invisible lower line with the upper − lower height stacked on it, shaded. */
+function bandSeries(band: NonNullable<CurveSeries['band']>, color: string, stack: string): object[] {
+  const edge = { type: 'line', stack, symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true };
+  return [
+    { ...edge, name: `${stack} lower`, data: band.map(([epoch, lower]) => [epoch, gap(lower)]) },
+    { ...edge, name: `${stack} width`, data: band.map(([epoch, lower, upper]) => [epoch, gap(upper - lower)]), areaStyle: { color, opacity: 0.15 } },
+  ];
 }
