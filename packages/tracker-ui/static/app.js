@@ -60,8 +60,61 @@
     poll();
   }
 
+  // The leaderboard's compare selection lives in sessionStorage per experiment, so ticks survive
+  // paging, sorting and filtering; a compare with fewer than two (or too many) is refused in place.
+  function keepSelection(form) {
+    var key = 'tlab-compare:' + window.location.pathname;
+    var button = document.querySelector('button[form="compare"]');
+    var message = document.querySelector('.compare-message');
+    var max = Number(button.dataset.max);
+    var selected = [];
+    try {
+      selected = JSON.parse(window.sessionStorage.getItem(key) || '[]');
+    } catch (error) {
+      selected = [];
+    }
+    function save() {
+      window.sessionStorage.setItem(key, JSON.stringify(selected));
+      button.textContent = 'Compare selected (' + selected.length + ' of 2–' + max + ')';
+    }
+    document.querySelectorAll('input[type="checkbox"][form="compare"]').forEach(function (box) {
+      box.checked = selected.indexOf(box.value) >= 0;
+      box.addEventListener('change', function () {
+        selected = selected.filter(function (value) {
+          return value !== box.value;
+        });
+        if (box.checked) selected.push(box.value);
+        message.hidden = true;
+        save();
+      });
+    });
+    form.addEventListener('submit', function (event) {
+      if (selected.length < 2 || selected.length > max) {
+        event.preventDefault();
+        message.textContent = 'Tick 2 to ' + max + ' rows to compare; ' + selected.length + ' ticked.';
+        message.hidden = false;
+        return;
+      }
+      // Rows ticked on other pages travel as hidden values; this page's boxes send their own.
+      form.querySelectorAll('input[type="hidden"][name="run"]').forEach(function (input) {
+        input.remove();
+      });
+      selected.forEach(function (value) {
+        if (document.querySelector('input[type="checkbox"][form="compare"][value="' + CSS.escape(value) + '"]')) return;
+        var input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = 'run';
+        input.value = value;
+        form.appendChild(input);
+      });
+    });
+    save();
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     drawCharts(document);
+    var compare = document.getElementById('compare');
+    if (compare !== null && document.querySelector('button[form="compare"]') !== null) keepSelection(compare);
     if (document.body.dataset.live) watch(document.body.dataset.live, document.body.dataset.liveVersion);
     window.addEventListener('resize', function () {
       if (typeof window.echarts === 'undefined') return;

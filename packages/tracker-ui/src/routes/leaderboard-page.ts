@@ -50,7 +50,8 @@ function leaderboardBody(context: ExperimentContext, request: LeaderboardRequest
       <span class="spacer"></span>
       <a href="${apiBase}.csv${search({ page: 1 })}">CSV</a>
       <a href="${apiBase}${search({})}">JSON</a>
-      <button type="submit" form="compare">Compare selected (2–${maxCompared})</button>
+      <span class="compare-message notice" role="alert" hidden></span>
+      <button type="submit" form="compare" data-max="${maxCompared}">Compare selected (2–${maxCompared})</button>
     </div>
     <form id="filters" method="get" action="/experiments/${context.record.id}">
       ${board.grouped === context.seedsSwept ? '' : html`<input type="hidden" name="group" value="${board.grouped ? 'seed' : 'none'}" />`}

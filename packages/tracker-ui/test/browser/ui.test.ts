@@ -118,6 +118,27 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
     expect(await page.locator('tr.swept').count()).toBe(4);
   });
 
+  it('keeps ticked rows across pages, and refuses a compare of fewer than two in place (needs chromium)', async () => {
+    await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc&per=5`));
+    await page.evaluate(() => window.sessionStorage.clear());
+    await page.reload();
+    const boxes = page.locator('input[type="checkbox"][name="run"]');
+    const first = await boxes.nth(0).getAttribute('value');
+    await boxes.nth(0).check();
+    await page.click('button[form="compare"]');
+    expect(await page.textContent('.compare-message')).toBe('Tick 2 to 8 rows to compare; 1 ticked.');
+    expect(page.url()).toContain(`/experiments/${id}`);
+    await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc&per=5&page=2`));
+    const second = await boxes.nth(0).getAttribute('value');
+    await boxes.nth(0).check();
+    await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc&per=5`));
+    expect(await boxes.nth(0).isChecked()).toBe(true);
+    await page.click('button[form="compare"]');
+    await page.waitForURL(/\/compare\?run=/);
+    expect(new URL(page.url()).searchParams.getAll('run').sort()).toEqual([first, second].sort());
+    await page.evaluate(() => window.sessionStorage.clear());
+  });
+
   it('compares three runs picked on the leaderboard (needs chromium)', async () => {
     await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc`));
     const boxes = page.locator('input[type="checkbox"][name="run"]');
