@@ -70,7 +70,8 @@
     var selected = [];
     try {
       selected = JSON.parse(window.sessionStorage.getItem(key) || '[]');
-    } catch (error) {
+    } catch {
+      // A hand-edited or foreign value: start from nothing ticked.
       selected = [];
     }
     function save() {
