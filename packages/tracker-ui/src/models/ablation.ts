@@ -5,6 +5,7 @@ import type { ExperimentMetric } from '@tlab/core';
 import { badRequest } from '../http-error.ts';
 import { sameJson } from './json-values.ts';
 import { pool, type Pooled } from './level-stats.ts';
+import { spansDecades } from './log-scale.ts';
 
 export interface LevelSummary extends Pooled {
   readonly label: string;
@@ -124,7 +125,7 @@ function levelScale(stats: readonly LevelStats[]): LevelScale {
   const min = Math.min(...numbers);
   const max = Math.max(...numbers);
   // Learning rates and the like are drawn log-uniformly; equal bins on a log scale match that.
-  const log = min > 0 && max / min >= 100;
+  const log = spansDecades(numbers);
   const [from, to] = log ? [Math.log(min), Math.log(max)] : [min, max];
   const edge = (i: number): number => (log ? Math.exp(from + ((to - from) * i) / binCount) : from + ((to - from) * i) / binCount);
   const binOf = (value: number): number => Math.min(binCount - 1, Math.floor((((log ? Math.log(value) : value) - from) / (to - from)) * binCount));

@@ -1,11 +1,15 @@
 import { formatValue, type ResultsReader } from '@tlab/core';
 import type { ExperimentContext } from '../experiment-context.ts';
 import type { ExperimentMetric } from '@tlab/core';
+import { spansDecades } from './log-scale.ts';
 
 export interface ParallelAxis {
   readonly key: string;
-  /** Numbers drawn from a range get a value axis; a grid's few levels and non-numbers (names, presets) a category axis. */
-  readonly type: 'value' | 'category';
+  /**
+   * Numbers drawn from a range get a value axis, a logarithmic one when they span decades; a grid's
+   * few levels and non-numbers (names, presets) a category axis.
+   */
+  readonly type: 'value' | 'log' | 'category';
   readonly levels?: readonly string[];
 }
 
@@ -31,7 +35,7 @@ export function loadParallel(reader: ResultsReader, context: ExperimentContext):
     const values = rows.map((row) => row.params[key]);
     const distinct = [...new Set(values)];
     const numeric = distinct.every((v) => typeof v === 'number');
-    if (numeric && distinct.length > maxCategories) return { key, type: 'value' };
+    if (numeric && distinct.length > maxCategories) return { key, type: spansDecades(distinct as number[]) ? 'log' : 'value' };
     const ordered = numeric ? (distinct as number[]).sort((a, b) => a - b) : distinct;
     return { key, type: 'category', levels: ordered.map((value) => formatValue(value)) };
   });
@@ -42,7 +46,7 @@ export function loadParallel(reader: ResultsReader, context: ExperimentContext):
     total,
     rows: rows.map((row) => ({
       id: row.id,
-      values: [...axes.map((axis) => (axis.type === 'value' ? (row.params[axis.key] as number) : formatValue(row.params[axis.key]))), row.value],
+      values: [...axes.map((axis) => (axis.type === 'category' ? formatValue(row.params[axis.key]) : (row.params[axis.key] as number))), row.value],
     })),
   };
 }

@@ -45,7 +45,7 @@ function parallelOption(data: ParallelData): object {
       nameTextStyle: { fontWeight: dim === metricIndex ? 700 : 400 },
       // Labels sit on top of the lines that cross the axis; a backing keeps them readable.
       axisLabel: { backgroundColor: 'rgba(255, 255, 255, 0.85)', padding: [1, 3] },
-      ...(axis.type === 'category' ? { type: 'category', data: axis.levels } : { type: 'value', scale: true }),
+      ...(axis.type === 'category' ? { type: 'category', data: axis.levels } : axis.type === 'log' ? { type: 'log' } : { type: 'value', scale: true }),
     })),
     parallel: { left: 70, right: 150, top: 50, bottom: 30 },
     visualMap: {

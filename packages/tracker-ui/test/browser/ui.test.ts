@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
 
   it('keeps ticked rows across pages, and refuses a compare of fewer than two in place (needs chromium)', async () => {
     await page.goto(url(`/experiments/${id}?group=none&sort=index&dir=asc&per=5`));
-    await page.evaluate(() => window.sessionStorage.clear());
+    await page.evaluate('window.sessionStorage.clear()');
     await page.reload();
     const boxes = page.locator('input[type="checkbox"][name="run"]');
     const first = await boxes.nth(0).getAttribute('value');
@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
     await page.click('button[form="compare"]');
     await page.waitForURL(/\/compare\?run=/);
     expect(new URL(page.url()).searchParams.getAll('run').sort()).toEqual([first, second].sort());
-    await page.evaluate(() => window.sessionStorage.clear());
+    await page.evaluate('window.sessionStorage.clear()');
   });
 
   it('compares three runs picked on the leaderboard (needs chromium)', async () => {
