@@ -2,6 +2,7 @@ import type { EpochRecord, ResultsReader, RunConfusion, RunRow } from '@tlab/cor
 import type { ExperimentContexts } from '../experiment-context.ts';
 import { historyMetrics, type ExperimentMetric } from '@tlab/core';
 import { notFound } from '../http-error.ts';
+import { sameJson } from './json-values.ts';
 
 export interface RunDetail {
   readonly run: RunRow;
@@ -12,12 +13,16 @@ export interface RunDetail {
   readonly metrics: Readonly<Record<string, number>>;
   /** True when `metrics` come from the epochs so far rather than a finished run. */
   readonly provisional: boolean;
+  /** The other runs of the same setting (every swept value equal but the seed), in variant order. */
+  readonly siblings: ReadonlyArray<{ readonly id: string; readonly seed: number; readonly status: RunRow['status'] }>;
   readonly confusion: RunConfusion | null;
   /** Changes when the run's status changes or an epoch lands; a page of an unfinished run polls it. */
   readonly version: string;
   /** Whether the run may still change: queued or running. */
   readonly live: boolean;
 }
+
+const withoutSeed = (params: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'seed'));
 
 /** A finished run's stored metrics; otherwise the same rule applied to the epochs that have landed. */
 function metricsOf(reader: ResultsReader, run: RunRow, epochs: readonly EpochRecord[], metric: ExperimentMetric) {
@@ -37,6 +42,10 @@ export function loadRunDetail(reader: ResultsReader, experiments: ExperimentCont
     metric,
     epochs,
     ...metricsOf(reader, run, epochs, metric),
+    siblings: reader
+      .runsOf(run.experimentId)
+      .filter((other) => other.id !== run.id && sameJson(withoutSeed(other.params), withoutSeed(run.params)))
+      .map((other) => ({ id: other.id, seed: other.seed, status: other.status })),
     confusion: reader.confusionOf(id) ?? null,
     version: `${run.status}:${run.attempts}:${epochs.length}`,
     live: run.status === 'queued' || run.status === 'running',

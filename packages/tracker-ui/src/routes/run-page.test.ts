@@ -69,6 +69,20 @@ describe('run page (/runs/:id)', () => {
     expect(api.metrics['best_epoch']).toBe(2);
   });
 
+  it('links the other seeds of the same setting, and a compare of them all', async () => {
+    // Variants 0 and 1 are block1, dropout 0, seeds 1 and 2.
+    const [a, b] = [h.sample.runIds[0]!, h.sample.runIds[1]!];
+    const { body } = await h.get(`/runs/${a}`);
+    expect(body).toContain(`Other seeds of this setting:\n            <a href="/runs/${b}">seed 2</a>`);
+    expect(body).toContain(`<a href="/compare?run=${a}%2C${b}">compare the seeds</a>`);
+  });
+
+  it('marks the best epoch on both curves', async () => {
+    const { body } = await h.get(`/runs/${h.sample.runIds[8]}`);
+    const option = JSON.parse(/id="accuracy-chart-option">(.*?)<\/script>/s.exec(body)![1]!) as { series: Array<{ markLine?: { data: unknown[] } }> };
+    expect(option.series[0]!.markLine?.data).toEqual([{ xAxis: 2 }]);
+  });
+
   it('shows the error of a failed run as text', async () => {
     const { body } = await h.get(`/runs/${h.sample.failedId}`);
     expect(body).toContain('<pre class="error">diverged &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;</pre>');

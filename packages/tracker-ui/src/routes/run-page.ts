@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { checkpointPolicy, formatBytes, type ExperimentMetric, type RunRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
+import { compareHref, maxCompared } from '../models/compare.ts';
 import { loadRunDetail, type RunDetail } from '../models/run-detail.ts';
 import { chart } from '../views/chart.ts';
 import { configTable } from '../views/config-table.ts';
@@ -30,15 +31,24 @@ export function runPage({ reader, experiments }: AppDeps): Hono {
   });
 }
 
-function runBody({ run, metric, epochs, metrics, provisional, confusion }: RunDetail): Html {
+function runBody({ run, metric, epochs, metrics, provisional, confusion, siblings }: RunDetail): Html {
   const soFar = provisional ? ' so far' : '';
   const { accuracy, loss } = epochSeries([{ name: run.id, epochs }]);
+  const best = metrics['best_epoch'];
+  const bestMarker = best === undefined ? {} : { marker: { epoch: best, label: `best (${metric.name})${soFar}` } };
   const env = run.environment;
   return html`<section class="run-head">
       <h1>Run <code>${run.id}</code> ${statusBadge(run.status)}</h1>
       <p class="params">
         ${paramChips(run.params)}
       </p>
+      ${siblings.length === 0
+        ? ''
+        : html`<p class="siblings">
+            Other seeds of this setting:
+            ${siblings.map((s, i) => html`${i > 0 ? ', ' : ''}<a href="/runs/${s.id}">seed ${s.seed}</a>${s.status === 'done' ? '' : html` ${statusBadge(s.status)}`}`)}
+            · <a href="${compareHref([[run.id, ...siblings.map((s) => s.id)].slice(0, maxCompared)])}">compare the seeds</a>
+          </p>`}
     </section>
     ${run.error === null ? '' : html`<section><h2>Error</h2><pre class="error">${run.error}</pre></section>`}
     <section class="cards">
@@ -53,8 +63,8 @@ function runBody({ run, metric, epochs, metrics, provisional, confusion }: RunDe
       ${epochs.length === 0
         ? html`<p class="muted">No epoch has finished yet.</p>`
         : html`<div class="chart-grid">
-            ${chart('accuracy-chart', curveOption('accuracy per epoch', 'accuracy', accuracy))}
-            ${chart('loss-chart', curveOption('loss per epoch', 'loss', loss))}
+            ${chart('accuracy-chart', curveOption('accuracy per epoch', 'accuracy', accuracy, bestMarker))}
+            ${chart('loss-chart', curveOption('loss per epoch', 'loss', loss, bestMarker))}
           </div>`}
     </section>
     ${confusion === null

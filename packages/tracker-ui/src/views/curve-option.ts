@@ -16,7 +16,12 @@ export interface CurveSeries {
  * An echarts option for metric-per-epoch lines; plain JSON, so it travels inside the page. Without
  * a legend the page must say which colour is which (the compare table does).
  */
-export function curveOption(title: string, yName: string, series: readonly CurveSeries[], { legend = true } = {}): object {
+export function curveOption(
+  title: string,
+  yName: string,
+  series: readonly CurveSeries[],
+  { legend = true, marker }: { legend?: boolean; marker?: { readonly epoch: number; readonly label: string } } = {},
+): object {
   const epochs = series.flatMap((s) => s.points.map(([epoch]) => epoch));
   // Whole epochs from the first to the last; one epoch gets an axis of one epoch's width, not 0.5–1.
   const first = epochs.length === 0 ? 1 : Math.min(...epochs);
@@ -50,6 +55,10 @@ export function curveOption(title: string, yName: string, series: readonly Curve
         symbolSize: 5,
         color: s.color,
         lineStyle: { width: 2, type: s.dashed === true ? 'dashed' : 'solid' },
+        // A vertical line at the epoch that matters (the best one), drawn once, on the first curve.
+        ...(marker !== undefined && i === 0
+          ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: '#64748b', type: 'dotted' }, label: { formatter: marker.label }, data: [{ xAxis: marker.epoch }] } }
+          : {}),
       },
     ]),
   };
