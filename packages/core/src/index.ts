@@ -22,6 +22,7 @@ export {
   metricValue,
   predictedClass,
 } from './metrics/run-metrics.ts';
+export { classMetrics, type ClassMetrics } from './metrics/class-metrics.ts';
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
 export { canonicalJson } from './text/canonical-json.ts';

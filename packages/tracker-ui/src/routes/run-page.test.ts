@@ -57,6 +57,9 @@ describe('run page (/runs/:id)', () => {
     expect(body).toMatch(/<th>cat<\/th>\s*<td class="number" style="background: hsla\(142, 70%, 45%, 0\.675\)">9<\/td>/);
     expect(body).toContain('<td class="number metric">0.9000</td>');
     expect(body).toContain('<td class="number metric">0.8000</td>');
+    // cat: precision 9/11, F1 2·(9/11·9/10)/(9/11 + 9/10) = 18/21; dog: precision 8/9, F1 16/19.
+    expect(body).toMatch(/<td class="number metric">0\.9000<\/td>\s*<td class="number">0\.8182<\/td>\s*<td class="number">0\.8571<\/td>/);
+    expect(body).toMatch(/<td class="number metric">0\.8000<\/td>\s*<td class="number">0\.8889<\/td>\s*<td class="number">0\.8421<\/td>/);
   });
 
   it("shows a running run's best so far and its epoch, computed from the epochs that have landed", async () => {
