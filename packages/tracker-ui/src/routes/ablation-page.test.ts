@@ -41,6 +41,19 @@ describe('ablation page (/experiments/:id/ablation)', () => {
     expect((await h.get(`/api/experiments/${h.sample.experimentId}/ablation?x=head.dropout&y=head.dropout`)).status).toBe(400);
   });
 
+  it('links each heatmap cell to the leaderboard filtered to its runs', async () => {
+    const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
+    const links = [...body.matchAll(/<a class="heat-link" href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    expect(links).toHaveLength(5);
+    const block1 = links.find((href) => href.includes('%3Dblock1') && href.endsWith('head.dropout=%3D0'))!;
+    const api = await h.get(`/api/experiments/${h.sample.experimentId}/leaderboard${block1.slice(block1.indexOf('?'))}&group=none`);
+    const rows = api.json<{ rows: Array<{ params: Record<string, unknown> }> }>().rows;
+    expect(rows.map((r) => [r.params['backbone.cutoff'], r.params['head.dropout']])).toEqual([
+      ['block1', 0],
+      ['block1', 0],
+    ]);
+  });
+
   it('ranks the factors by how far each moves the metric', async () => {
     const { body } = await h.get(`/experiments/${h.sample.experimentId}/ablation`);
     const summary = /<table class="summary">(.*?)<\/table>/s.exec(body)![1]!;

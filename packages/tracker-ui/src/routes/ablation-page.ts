@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
 import { loadAblation, pageAblationRequest, type Ablation, type AblationGrid, type FactorSummary } from '../models/ablation.ts';
 import { loadEffects, parseEffectsRequest, type Effects } from '../models/effects.ts';
+import { filterInputName } from '../models/leaderboard.ts';
 import { effectsTable } from '../views/effects-table.ts';
 import { experimentCrumbs, experimentHeader, experimentPath } from '../views/experiment-header.ts';
 import { formatNumber, formatSigned } from '../views/format.ts';
@@ -100,6 +101,20 @@ function factorCard(factor: FactorSummary, goal: 'maximize' | 'minimize', scale:
   </section>`;
 }
 
+/**
+ * The leaderboard filtered to a heatmap cell's runs; null when a level cannot be written as a filter
+ * (a range of a continuous factor, or a mapping such as an augment object).
+ */
+function cellHref(context: ExperimentContext, ablation: Ablation, grid: AblationGrid, x: string, y: string): string | null {
+  const filterable = (key: string, label: string) => ablation.factors.find((f) => f.key === key)?.binned !== true && !/^[[{]/.test(label);
+  if (!filterable(grid.x, x) || !filterable(grid.y, y)) return null;
+  const query = new URLSearchParams([
+    [filterInputName(`param:${grid.x}`), `=${x}`],
+    [filterInputName(`param:${grid.y}`), `=${y}`],
+  ]);
+  return `${experimentPath(context.record.id)}?${query.toString()}`;
+}
+
 function deltaClass(delta: number | null, goal: 'maximize' | 'minimize'): string {
   if (delta === null || Math.abs(delta) < 1e-12) return '';
   return (delta > 0) === (goal === 'maximize') ? ' better' : ' worse';
@@ -136,9 +151,11 @@ function gridSection(context: ExperimentContext, ablation: Ablation, grid: Ablat
               const c = cell.get(`${x}\u0000${y}`);
               if (c === undefined || c.mean === null) return html`<td class="empty-cell">${c === undefined ? 'no runs' : `${c.runs} runs, no value`}</td>`;
               const s = strength(c.mean);
+              const content = html`<div class="heat-mean">${formatNumber(c.mean)}</div>
+                <div class="heat-detail">${c.std === null ? '' : `± ${formatNumber(c.std)} · `}n=${c.n}</div>`;
+              const href = cellHref(context, ablation, grid, x, y);
               return html`<td class="heat${s > 0.55 ? ' dark' : ''}" style="background: hsl(215, 75%, ${(94 - s * 52).toFixed(1)}%)">
-                <div class="heat-mean">${formatNumber(c.mean)}</div>
-                <div class="heat-detail">${c.std === null ? '' : `± ${formatNumber(c.std)} · `}n=${c.n}</div>
+                ${href === null ? content : html`<a class="heat-link" href="${href}" title="these runs on the leaderboard">${content}</a>`}
               </td>`;
             })}
           </tr>`,
