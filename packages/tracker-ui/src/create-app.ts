@@ -20,6 +20,7 @@ import { livePage } from './routes/live-page.ts';
 import { parallelApi } from './routes/parallel-api.ts';
 import { parallelPage } from './routes/parallel-page.ts';
 import { runApi } from './routes/run-api.ts';
+import { runImage } from './routes/run-image.ts';
 import { runPage } from './routes/run-page.ts';
 import { staticFiles } from './static-files.ts';
 import { page } from './views/layout.ts';
@@ -61,6 +62,7 @@ export function createApp(reader: ResultsReader): Hono {
     liveApi,
     runPage,
     runApi,
+    runImage,
     comparePage,
     compareApi,
   ]) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { expandSweep, openResultsReader, openStore, parseSpec, specFacts, type ResultsReader, type RunEnvironment, type Store } from '@tlab/core';
+import { expandSweep, openResultsReader, openStore, parseSpec, specFacts, type ResultsReader, type RunEnvironment, type SamplePrediction, type Store } from '@tlab/core';
+import { writePng } from '@tlab/core/testing';
 
 export const hostileName = '<script>alert(1)</script>';
 export const hostileCutoff = '<img src=x onerror=alert(2)>';
@@ -62,6 +63,10 @@ export interface SampleResults {
   readonly hostileExperimentId: number;
   /** Variant ids of cutoff-vs-dropout, by variant index. */
   readonly runIds: readonly string[];
+  /** The run whose validation predictions are stored: two of its four images are misclassified. */
+  readonly predictedId: string;
+  /** Its validation images, as stored: cat/0 right, cat/1 called dog, dog/0 called cat, dog/1 right. */
+  readonly predictions: readonly SamplePrediction[];
   /** The one that failed (with hostileError), the one still running, the one still queued. */
   readonly failedId: string;
   readonly runningId: string;
@@ -95,6 +100,7 @@ export function createSampleResults(): SampleResults {
     return { experimentId, ids: variants.map((v) => v.id), params: variants.map((v) => v.params) };
   };
 
+  const predictions = writeValidationImages(dir);
   const main = register(ablationSpec);
   const [failedId, runningId, queuedId] = [main.ids[9]!, main.ids[10]!, main.ids[11]!];
   main.ids.forEach((id, index) => {
@@ -114,7 +120,7 @@ export function createSampleResults(): SampleResults {
       metrics: { best_val_accuracy: best, best_epoch: 2, final_val_accuracy: best - 0.05, final_val_loss: 0.37, epochs_run: 3, wall_seconds: 4.5 + index },
       evaluatedEpoch: 2,
       confusion: { classes: ['cat', 'dog'], matrix: [[9, 1], [2, 8]] },
-      predictions: [],
+      predictions: index === 8 ? predictions : [],
       checkpoint: null,
     });
   });
@@ -137,6 +143,8 @@ export function createSampleResults(): SampleResults {
     experimentId: main.experimentId,
     hostileExperimentId: hostile.experimentId,
     runIds: main.ids,
+    predictedId: main.ids[8]!,
+    predictions,
     failedId,
     runningId,
     queuedId,
@@ -147,4 +155,21 @@ export function createSampleResults(): SampleResults {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Four 8×8 PNGs under `<dir>/validation/<class>/`, with what a run predicted for them. */
+function writeValidationImages(dir: string): SamplePrediction[] {
+  const cases = [
+    ['cat', 0, [0.9, 0.1], [200, 40, 40]],
+    ['cat', 1, [0.3, 0.7], [190, 60, 50]],
+    ['dog', 0, [0.6, 0.4], [40, 40, 200]],
+    ['dog', 1, [0.2, 0.8], [50, 60, 190]],
+  ] as const;
+  return cases.map(([label, n, probabilities, [r, g, b]]) => {
+    const folder = path.join(dir, 'validation', label);
+    mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, `${n}.png`);
+    writePng(file, 8, 8, () => [r, g, b]);
+    return { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), label: label === 'cat' ? 0 : 1, probabilities };
+  });
 }

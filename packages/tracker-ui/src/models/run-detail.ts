@@ -1,4 +1,4 @@
-import type { EpochRecord, ResultsReader, RunConfusion, RunRow } from '@tlab/core';
+import type { EpochRecord, ResultsReader, RunConfusion, RunRow, StoredPrediction } from '@tlab/core';
 import type { ExperimentContexts } from '../experiment-context.ts';
 import { historyMetrics, type ExperimentMetric } from '@tlab/core';
 import { notFound } from '../http-error.ts';
@@ -13,6 +13,8 @@ export interface RunDetail {
   readonly metrics: Readonly<Record<string, number>>;
   /** True when `metrics` come from the epochs so far rather than a finished run. */
   readonly provisional: boolean;
+  /** Validation images the checkpointed model got wrong (at most `mistakesShown`), and how many there are. */
+  readonly mistakes: { readonly total: number; readonly shown: readonly StoredPrediction[] };
   /** The other runs of the same setting (every swept value equal but the seed), in variant order. */
   readonly siblings: ReadonlyArray<{ readonly id: string; readonly seed: number; readonly status: RunRow['status'] }>;
   readonly confusion: RunConfusion | null;
@@ -20,6 +22,14 @@ export interface RunDetail {
   readonly version: string;
   /** Whether the run may still change: queued or running. */
   readonly live: boolean;
+}
+
+/** Enough thumbnails to see a pattern in the errors without a page of hundreds. */
+export const mistakesShown = 48;
+
+function mistakesOf(predictions: readonly StoredPrediction[]): RunDetail['mistakes'] {
+  const wrong = predictions.filter((p) => p.predicted !== p.label);
+  return { total: wrong.length, shown: wrong.slice(0, mistakesShown) };
 }
 
 const withoutSeed = (params: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'seed'));
@@ -42,6 +52,7 @@ export function loadRunDetail(reader: ResultsReader, experiments: ExperimentCont
     metric,
     epochs,
     ...metricsOf(reader, run, epochs, metric),
+    mistakes: mistakesOf(reader.predictionsOf(id)),
     siblings: reader
       .runsOf(run.experimentId)
       .filter((other) => other.id !== run.id && sameJson(withoutSeed(other.params), withoutSeed(run.params)))

@@ -31,7 +31,7 @@ export function runPage({ reader, experiments }: AppDeps): Hono {
   });
 }
 
-function runBody({ run, metric, epochs, metrics, provisional, confusion, siblings }: RunDetail): Html {
+function runBody({ run, metric, epochs, metrics, provisional, confusion, siblings, mistakes }: RunDetail): Html {
   const soFar = provisional ? ' so far' : '';
   const { accuracy, loss } = epochSeries([{ name: run.id, epochs }]);
   const best = metrics['best_epoch'];
@@ -70,6 +70,7 @@ function runBody({ run, metric, epochs, metrics, provisional, confusion, sibling
     ${confusion === null
       ? ''
       : html`<section><h2>Confusion matrix (validation, ${evaluatedEpochLabel(run, metric, confusion.epoch)})</h2>${confusionMatrix(confusion)}</section>`}
+    ${confusion === null || mistakes.total === 0 ? '' : mistakesSection(run.id, confusion.classes, mistakes)}
     <div class="columns">
       <section>
         <h2>Resolved config</h2>
@@ -108,6 +109,21 @@ function runBody({ run, metric, epochs, metrics, provisional, confusion, sibling
             </table>`}
       </section>
     </div>`;
+}
+
+/** Thumbnails of the misclassified validation images, served by content hash from the dataset folder. */
+function mistakesSection(runId: string, classes: readonly string[], { total, shown }: RunDetail['mistakes']): Html {
+  return html`<section>
+    <h2>Misclassified validation images (${total}${shown.length < total ? `, the first ${shown.length} shown` : ''})</h2>
+    <div class="mistakes">
+      ${shown.map(
+        (p) => html`<figure class="mistake">
+          <img src="/runs/${encodeURIComponent(runId)}/images/${p.sha256}" alt="${p.file}" title="${p.file}" loading="lazy" width="96" height="96" />
+          <figcaption>${classes[p.label] ?? p.label} → <strong>${classes[p.predicted] ?? p.predicted}</strong> ${formatNumber(p.probabilities[p.predicted], 2)}</figcaption>
+        </figure>`,
+      )}
+    </div>
+  </section>`;
 }
 
 /** Which epoch's model the matrix describes: the checkpoint's (best by the metric, or the last), or the last for runs stored before checkpoints. */
