@@ -117,9 +117,13 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
   const confusionByRun = db.prepare<[string], { classes: string; matrix: string; per_class_accuracy: string; epoch: number | null }>(
     'SELECT classes, matrix, per_class_accuracy, epoch FROM confusions WHERE run_id = ?',
   );
-  const predictionsByRun = db.prepare<[string], { sample: number; file: string; sha256: string; label: number; predicted: number; probabilities: string }>(
-    'SELECT sample, file, sha256, label, predicted, probabilities FROM predictions WHERE run_id = ? ORDER BY sample',
+  type PredictionSqlRow = { sample: number; file: string; sha256: string; label: number; predicted: number; probabilities: string };
+  const predictionColumns = 'sample, file, sha256, label, predicted, probabilities';
+  const predictionsByRun = db.prepare<[string], PredictionSqlRow>(`SELECT ${predictionColumns} FROM predictions WHERE run_id = ? ORDER BY sample`);
+  const predictionByImage = db.prepare<[string, string], PredictionSqlRow>(
+    `SELECT ${predictionColumns} FROM predictions WHERE run_id = ? AND sha256 = ? ORDER BY sample LIMIT 1`,
   );
+  const toPrediction = (row: PredictionSqlRow): StoredPrediction => ({ ...row, probabilities: JSON.parse(row.probabilities) as number[] });
   const checkpoints = db.prepare<[], { runId: string; sha256: string; bytes: number }>(
     'SELECT id AS runId, checkpoint_sha256 AS sha256, checkpoint_bytes AS bytes FROM runs WHERE checkpoint_sha256 IS NOT NULL ORDER BY id',
   );
@@ -179,10 +183,11 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
       return confusion;
     },
 
-    predictionsOf(runId) {
-      return predictionsByRun.all(runId).map(
-        (row): StoredPrediction => ({ ...row, probabilities: JSON.parse(row.probabilities) as number[] }),
-      );
+    predictionsOf: (runId) => predictionsByRun.all(runId).map(toPrediction),
+
+    predictionOf(runId, sha256) {
+      const row = predictionByImage.get(runId, sha256);
+      return row === undefined ? undefined : toPrediction(row);
     },
 
     checkpoints: () => checkpoints.all(),

@@ -165,6 +165,8 @@ export interface StoreReader {
   metricsOf(runId: string): Record<string, number>;
   confusionOf(runId: string): RunConfusion | undefined;
   predictionsOf(runId: string): StoredPrediction[];
+  /** The run's prediction for the validation image with this content hash (the first, if the image is there twice). */
+  predictionOf(runId: string, sha256: string): StoredPrediction | undefined;
   /** Every run's checkpoint reference, by run id: what the artifact folder must keep. */
   checkpoints(): Array<{ readonly runId: string } & ArtifactRef>;
   close(): void;

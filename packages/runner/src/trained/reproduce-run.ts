@@ -46,7 +46,6 @@ export interface ReproduceOptions extends StoredRunContext {
 export async function reproduceRun(options: ReproduceOptions): Promise<Reproduction> {
   const stored = readStoredRun(options.runId, options.dbFile);
   const { run } = stored;
-  const original = readEpochs(options.dbFile, run.id);
   const engine = await selectBackend({ requested: options.settings.backend, warn: (message) => options.reporter.warn(message) });
   const [variant] = await identifyVariants(stored.experiment, [{ index: run.index, params: run.params, config: run.config }], {
     specDir: stored.specDir,
@@ -89,7 +88,7 @@ export async function reproduceRun(options: ReproduceOptions): Promise<Reproduct
         frozenEngine: frozenEngines.find((name) => name === env.frozenEngine) ?? options.settings.frozenEngine,
       });
       const reproduced = store.getRun(variant!.id)!;
-      const epochs = compareEpochs(original, store.epochsOf(variant!.id));
+      const epochs = compareEpochs(stored.epochs, store.epochsOf(variant!.id));
       const checkpoint = { original: run.checkpoint?.sha256 ?? null, reproduced: reproduced.checkpoint?.sha256 ?? null };
       return {
         runId: run.id,
@@ -104,15 +103,6 @@ export async function reproduceRun(options: ReproduceOptions): Promise<Reproduct
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-function readEpochs(dbFile: string, runId: string): EpochRecord[] {
-  const store = openStore(dbFile, { readonly: true });
-  try {
-    return store.epochsOf(runId);
-  } finally {
-    store.close();
   }
 }
 

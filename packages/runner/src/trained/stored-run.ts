@@ -9,6 +9,7 @@ import {
   RunNotFoundError,
   type ArtifactRef,
   type Checkpoint,
+  type EpochRecord,
   type RunConfusion,
   type RunEnvironment,
   type RunRow,
@@ -38,6 +39,7 @@ export interface StoredRun {
   /** The spec version in force when the run was registered. */
   readonly specVersion: SpecVersion | undefined;
   readonly metrics: Readonly<Record<string, number>>;
+  readonly epochs: readonly EpochRecord[];
   readonly confusion: RunConfusion | undefined;
   readonly imageSize: [number, number];
   readonly preprocessing: Preprocessing;
@@ -68,6 +70,7 @@ export function readStoredRun(runId: string, dbFile: string): StoredRun {
       experiment,
       specVersion,
       metrics: store.metricsOf(runId),
+      epochs: store.epochsOf(runId),
       confusion: store.confusionOf(runId),
       imageSize: run.config.data.image_size,
       preprocessing: preprocessingOf(run.config.data),

@@ -15,7 +15,7 @@ const maxImageBytes = 32 * 1024 * 1024;
 export function runImage({ reader }: AppDeps): Hono {
   return new Hono().get('/runs/:id/images/:sha256', (c) => {
     const [id, sha256] = [c.req.param('id'), c.req.param('sha256')];
-    const prediction = /^[0-9a-f]{64}$/.test(sha256) ? reader.predictionsOf(id).find((p) => p.sha256 === sha256) : undefined;
+    const prediction = /^[0-9a-f]{64}$/.test(sha256) ? reader.predictionOf(id, sha256) : undefined;
     if (prediction === undefined) throw notFound(`image ${sha256} of run ${id}`);
     const stat = fs.statSync(prediction.file, { throwIfNoEntry: false });
     if (stat === undefined || !stat.isFile() || stat.size > maxImageBytes) throw notFound(`image ${prediction.file} (moved, or no longer a readable image file)`);
