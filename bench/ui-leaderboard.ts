@@ -20,7 +20,7 @@ const requestCount = Number(values.requests);
 const loadCount = Number(values.loads);
 
 const factors = ['backbone.cutoff', 'head.dropout', 'train.learning_rate', 'head.units'];
-const sorts = ['best', 'final', 'index', 'status', 'epochs', 'wall', ...factors.map((f) => `param:${f}`)];
+const sorts = ['best', 'final', 'index', 'status', 'epochs', 'time', ...factors.map((f) => `param:${f}`)];
 const filters: ReadonlyArray<Record<string, string>> = [
   {},
   { 'f.param:backbone.cutoff': 'mixed5' },

@@ -21,6 +21,9 @@ export {
   type MetricSpec,
   metricValue,
   predictedClass,
+  type RunTimings,
+  timingKeys,
+  timingMetrics,
 } from './metrics/run-metrics.ts';
 export { classMetrics, type ClassMetrics } from './metrics/class-metrics.ts';
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { artifactsDirOf, ArtifactStore, createRandom, decodeCheckpoint, faultPoints } from '@tlab/core';
+import { artifactsDirOf, ArtifactStore, createRandom, decodeCheckpoint, faultPoints, timingKeys } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
 import { tinyExperiment } from './tiny-experiment.ts';
 
@@ -19,7 +19,7 @@ const crashSpec = (dropouts = [0.0, 0.3, 0.6]): string =>
   tinySpecText({ name: 'crash', seed: 11, train: { epochs }, augment: 'light', sweep: { method: 'grid', parameters: { 'head.dropout': { values: dropouts } } } });
 
 /** What identifies a run's results; timings differ between any two runs and are left out. */
-const timingMetrics = new Set(['wall_seconds', 'train_images_per_second', 'feature_seconds', 'head_seconds']);
+const timingMetrics = new Set<string>(Object.values(timingKeys));
 
 interface Snapshot {
   /** Per done run: its row (minus lease bookkeeping), epochs, metrics and confusion, as stored. */

@@ -117,7 +117,7 @@ export function createSampleResults(): SampleResults {
       return;
     }
     writer.finishRun(id, {
-      metrics: { best_val_accuracy: best, best_epoch: 2, final_val_accuracy: best - 0.05, final_val_loss: 0.37, epochs_run: 3, wall_seconds: 4.5 + index },
+      metrics: { best_val_accuracy: best, best_epoch: 2, final_val_accuracy: best - 0.05, final_val_loss: 0.37, epochs_run: 3, wall_seconds: 4.5 + index, train_seconds: 4.5 + index },
       evaluatedEpoch: 2,
       confusion: { classes: ['cat', 'dog'], matrix: [[9, 1], [2, 8]] },
       predictions: index === 8 ? predictions : [],
@@ -130,7 +130,7 @@ export function createSampleResults(): SampleResults {
     writer.startRun(id, environment);
     writer.recordEpoch(id, { epoch: 1, loss: 0.9, accuracy: 0.6, valLoss: 0.95, valAccuracy: 0.55, seconds: 1 });
     writer.finishRun(id, {
-      metrics: { best_val_accuracy: 0.55, best_epoch: 1, final_val_accuracy: 0.55, epochs_run: 1, wall_seconds: 2 },
+      metrics: { best_val_accuracy: 0.55, best_epoch: 1, final_val_accuracy: 0.55, epochs_run: 1, wall_seconds: 2, train_seconds: 2 },
       evaluatedEpoch: 1,
       confusion: { classes: [hostileName, 'b'], matrix: [[1, 0], [0, 1]] },
       predictions: [],

@@ -76,6 +76,42 @@ export function historyMetrics(history: readonly EpochRecord[], metric: MetricSp
 }
 
 /**
+ * Where a finished run's time went, stored with its metrics under these keys. In a planned group
+ * the first variant pays for the frozen pass every sibling then reads from the cache (46.9 s of a
+ * 47 s run were features on horse-or-human), so runs are compared by `train_seconds`, the time
+ * not spent waiting for features; `wall_seconds` stays the elapsed time.
+ */
+export const timingKeys = {
+  wall: 'wall_seconds',
+  train: 'train_seconds',
+  features: 'feature_seconds',
+  head: 'head_seconds',
+  imagesPerSecond: 'train_images_per_second',
+} as const;
+
+export interface RunTimings {
+  /** Elapsed, from the head's construction to the last epoch's validation. */
+  readonly wallSeconds: number;
+  /** Waiting for frozen-part features: computed (the group's shared pass) or read from the cache. */
+  readonly featureSeconds: number;
+  /** Inside the head's training and validation steps. */
+  readonly headSeconds: number;
+  /** Images the head trained on, over the epochs' summed seconds. */
+  readonly trainedImages: number;
+  readonly epochSeconds: number;
+}
+
+export function timingMetrics(t: RunTimings): Record<string, number> {
+  return {
+    [timingKeys.wall]: t.wallSeconds,
+    [timingKeys.train]: t.wallSeconds - t.featureSeconds,
+    [timingKeys.features]: t.featureSeconds,
+    [timingKeys.head]: t.headSeconds,
+    [timingKeys.imagesPerSecond]: t.trainedImages / t.epochSeconds,
+  };
+}
+
+/**
  * The class a model predicts from its per-class probabilities: the most probable, the first on a
  * tie. For a sigmoid's [1 − p, p] that is class 1 exactly when p > 0.5, as Keras's binary accuracy counts.
  */

@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import type { RunStatus } from './store-types.ts';
 import { cachedStatements, jsonPathOfKey, type DerivedCache } from './sql-helpers.ts';
 import { sampleStdSql } from './sample-statistics.ts';
+import { timingKeys } from '../metrics/run-metrics.ts';
 
 /** Columns of the leaderboard that are not swept parameters. */
-export const leaderboardFixedColumns = ['index', 'id', 'seed', 'status', 'n', 'final', 'best', 'epochs', 'wall'] as const;
+export const leaderboardFixedColumns = ['index', 'id', 'seed', 'status', 'n', 'final', 'best', 'epochs', 'time'] as const;
 export type LeaderboardFixedColumn = (typeof leaderboardFixedColumns)[number];
 /** A fixed column, or `param:<key>` for the swept parameter `<key>` (e.g. `param:head.dropout`). */
 export type LeaderboardColumn = LeaderboardFixedColumn | `param:${string}`;
@@ -65,7 +66,7 @@ export interface LeaderboardRow {
   readonly best: MetricSummary;
   /** Mean epochs run; for an unfinished run, the epochs recorded so far. */
   readonly epochs: number | null;
-  readonly wallSeconds: number | null;
+  readonly trainSeconds: number | null;
 }
 
 export interface LeaderboardResult {
@@ -86,24 +87,24 @@ interface BoardSqlRow {
   best: number | null;
   best_std: number | null;
   epochs: number | null;
-  wall: number | null;
+  time: number | null;
   members: string;
 }
 
 const measured = `
   SELECT r.id, r.variant_index, r.params, r.config, r.seed, r.status,
     final.value AS final, best.value AS best,
-    COALESCE(epochs.value, (SELECT COUNT(*) FROM epochs WHERE run_id = r.id)) AS epochs, wall.value AS wall
+    COALESCE(epochs.value, (SELECT COUNT(*) FROM epochs WHERE run_id = r.id)) AS epochs, time.value AS time
   FROM runs r
   -- Joins rather than scalar subqueries: the aggregates below name each metric several times.
   LEFT JOIN metrics final ON final.run_id = r.id AND final.key = @finalKey
   LEFT JOIN metrics best ON best.run_id = r.id AND best.key = @bestKey
   LEFT JOIN metrics epochs ON epochs.run_id = r.id AND epochs.key = 'epochs_run'
-  LEFT JOIN metrics wall ON wall.run_id = r.id AND wall.key = 'wall_seconds'
+  LEFT JOIN metrics time ON time.run_id = r.id AND time.key = @timeKey
   WHERE r.experiment_id = @experimentId`;
 
 const perRun = `
-  SELECT id, variant_index, params, seed, status, final, NULL AS final_std, best, NULL AS best_std, epochs, wall,
+  SELECT id, variant_index, params, seed, status, final, NULL AS final_std, best, NULL AS best_std, epochs, time,
     status = 'done' AS n, json_array(json_array(id, seed, status)) AS members
   FROM measured`;
 
@@ -113,7 +114,7 @@ const perSeedGroup = `
     CASE WHEN COUNT(*) = 1 THEN MIN(seed) END AS seed,
     CASE WHEN MIN(status) = MAX(status) THEN MIN(status) ELSE 'mixed' END AS status,
     AVG(final) AS final, ${sampleStdSql('final')} AS final_std, AVG(best) AS best, ${sampleStdSql('best')} AS best_std,
-    AVG(epochs) AS epochs, AVG(wall) AS wall, COUNT(*) FILTER (WHERE status = 'done') AS n,
+    AVG(epochs) AS epochs, AVG(time) AS time, COUNT(*) FILTER (WHERE status = 'done') AS n,
     json_group_array(json_array(id, seed, status) ORDER BY variant_index) AS members
   FROM measured GROUP BY json_remove(config, '$.seed')`;
 
@@ -126,7 +127,7 @@ const fixedColumnSql: Record<LeaderboardFixedColumn, string> = {
   final: 'final',
   best: 'best',
   epochs: 'epochs',
-  wall: 'wall',
+  time: 'time',
 };
 
 interface Board {
@@ -172,6 +173,7 @@ export function createLeaderboardQuery(
           experimentId,
           finalKey,
           bestKey,
+          timeKey: timingKeys.train,
           ...paths,
         });
         return { table: name, paramColumns: new Map(keys.map((k, i) => [k, `p${i}`])) };
@@ -232,7 +234,7 @@ function toRow(row: BoardSqlRow): LeaderboardRow {
     final: { mean: row.final, std: row.final_std },
     best: { mean: row.best, std: row.best_std },
     epochs: row.epochs,
-    wallSeconds: row.wall,
+    trainSeconds: row.time,
   };
 }
 

@@ -101,6 +101,29 @@ describe('openStore', () => {
     expect(inspect(file).version).toBe(latestSchemaVersion);
   });
 
+  it('migrates a DB written at schema 6: finished runs get train_seconds, the wall time less the feature wait', () => {
+    const file = path.join(dir, 'v6.db');
+    const old = new Database(file);
+    for (const step of migrations.slice(0, 6)) {
+      if (typeof step === 'string') old.exec(step);
+      else step(old);
+    }
+    old.pragma('user_version = 6');
+    old.prepare("INSERT INTO experiments (id, name, created_at, updated_at) VALUES (1, 'old', 'x', 'x')").run();
+    const run = old.prepare("INSERT INTO runs (id, experiment_id, variant_index, params, config, seed, created_at) VALUES (?, 1, ?, '{}', '{}', 1, 'x')");
+    run.run('first', 0);
+    run.run('queued', 1);
+    const metric = old.prepare('INSERT INTO metrics (run_id, key, value) VALUES (?, ?, ?)');
+    metric.run('first', 'wall_seconds', 46.9);
+    metric.run('first', 'feature_seconds', 44.1);
+    old.close();
+
+    const store = openStore(file);
+    expect(store.metricsOf('first')['train_seconds']).toBeCloseTo(2.8, 10);
+    expect(store.metricsOf('queued')).toEqual({});
+    store.close();
+  });
+
   it('stores the facts a sweep registers with a spec version', () => {
     const store = openStore(path.join(dir, 'facts.db'));
     const facts = specFacts(parseSpec('name: f\ndescription: d\ndata: { train: t, validation: v }\n', 'f.yaml').spec);

@@ -71,7 +71,7 @@ beforeEach(() => {
       return;
     }
     writer.finishRun(id, {
-      metrics: { best_val_accuracy: g.best, final_val_accuracy: g.best - 0.1, epochs_run: 1, wall_seconds: 10 + index },
+      metrics: { best_val_accuracy: g.best, final_val_accuracy: g.best - 0.1, epochs_run: 1, wall_seconds: 10 + index, train_seconds: 10 + index },
       evaluatedEpoch: 1,
       confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] },
       predictions: [],
@@ -153,7 +153,7 @@ describe('leaderboard, one row per run', () => {
       final: { mean: expect.closeTo(0.85), std: null },
       best: { mean: 0.95, std: null },
       epochs: 1,
-      wallSeconds: 13,
+      trainSeconds: 13,
     });
   });
 
@@ -174,7 +174,7 @@ describe('leaderboard, one row per run', () => {
     expect(ids([{ column: 'param:augment', operator: '!=', value: 'none' }, { column: 'best', operator: '>=', value: 0.9 }])).toEqual(['run2', 'run3']);
     expect(ids([{ column: 'best', operator: '=', value: null }])).toEqual(['run5']);
     expect(ids([{ column: 'param:not.swept', operator: '=', value: null }])).toHaveLength(8);
-    expect(ids([{ column: 'wall', operator: '<', value: 12 }])).toEqual(['run0', 'run1']);
+    expect(ids([{ column: 'time', operator: '<', value: 12 }])).toEqual(['run0', 'run1']);
   });
 
   it('treats hostile filter values and parameter keys as data, not SQL', () => {

@@ -1,4 +1,4 @@
-import { bestEpochKey, experimentMetric, type LeaderboardRow, type MetricSpec } from '@tlab/core';
+import { bestEpochKey, experimentMetric, timingKeys, type LeaderboardRow, type MetricSpec } from '@tlab/core';
 import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
 import type { FrozenEngineInfo, PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import type { SweepSummary } from '../sweep/sweep-summary.ts';
@@ -63,7 +63,7 @@ export class ConsoleReporter implements SweepReporter {
 
   runFinished(id: string, metrics: Readonly<Record<string, number>>, metric: MetricSpec): void {
     const { key } = experimentMetric(metric);
-    this.line(`  done ${id}: ${key} ${formatMetric(metrics[key])} at epoch ${metrics[bestEpochKey]}, ${formatDuration(metrics['wall_seconds'] ?? 0)}`);
+    this.line(`  done ${id}: ${key} ${formatMetric(metrics[key])} at epoch ${metrics[bestEpochKey]}, training ${formatDuration(metrics[timingKeys.train] ?? 0)} + features ${formatDuration(metrics[timingKeys.features] ?? 0)}`);
   }
 
   runFailed(id: string, message: string): void {

@@ -1,15 +1,15 @@
-import { toCsv } from '@tlab/core';
+import { timingKeys, toCsv } from '@tlab/core';
 import type { Leaderboard } from './leaderboard.ts';
 
 /** The leaderboard as a spreadsheet: swept values as they are, metrics unformatted. */
 export function leaderboardCsv(board: Leaderboard): string {
   const params = board.columns.filter((c) => c.kind === 'param').map((c) => c.label);
-  const metricName = board.metric.name;
-  const bestColumns = board.metric.bestKey === null ? [] : [`best_${metricName}`];
+  const { finalKey, bestKey } = board.metric;
+  const bestColumns = bestKey === null ? [] : [bestKey];
   if (board.grouped) {
-    const header = ['index', 'run_ids', 'seeds', ...params, 'n', 'runs', 'status', `final_${metricName}`, `final_${metricName}_std`];
+    const header = ['index', 'run_ids', 'seeds', ...params, 'n', 'runs', 'status', finalKey, `${finalKey}_std`];
     return toCsv([
-      [...header, ...bestColumns.flatMap((c) => [c, `${c}_std`]), 'epochs', 'wall_seconds'],
+      [...header, ...bestColumns.flatMap((c) => [c, `${c}_std`]), 'epochs', timingKeys.train],
       ...board.rows.map((row) => [
         row.index,
         row.members.map((m) => m.id).join(' '),
@@ -22,12 +22,12 @@ export function leaderboardCsv(board: Leaderboard): string {
         row.final.std,
         ...(bestColumns.length > 0 ? [row.best.mean, row.best.std] : []),
         row.epochs,
-        row.wallSeconds,
+        row.trainSeconds,
       ]),
     ]);
   }
   return toCsv([
-    ['index', 'run_id', ...params, 'seed', 'status', `final_${metricName}`, ...bestColumns, 'epochs', 'wall_seconds'],
+    ['index', 'run_id', ...params, 'seed', 'status', finalKey, ...bestColumns, 'epochs', timingKeys.train],
     ...board.rows.map((row) => [
       row.index,
       row.id,
@@ -37,7 +37,7 @@ export function leaderboardCsv(board: Leaderboard): string {
       row.final.mean,
       ...(bestColumns.length > 0 ? [row.best.mean] : []),
       row.epochs,
-      row.wallSeconds,
+      row.trainSeconds,
     ]),
   ]);
 }

@@ -61,7 +61,7 @@ function leaderboardColumns(context: ExperimentContext, grouped: boolean): Colum
     number('final', `final ${metric.name}`),
     ...(metric.bestKey === null ? [] : [number('best', `best ${metric.name}`)]),
     number('epochs', 'epochs'),
-    number('wall', 'wall time'),
+    number('time', 'train time'),
   ];
 }
 

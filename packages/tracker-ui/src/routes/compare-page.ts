@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { formatValue } from '@tlab/core';
+import { formatValue, timingKeys } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import { loadComparison, parseSettings, type ComparedSetting, type Comparison, type ConfigRow } from '../models/compare.ts';
 import { chart } from '../views/chart.ts';
@@ -30,7 +30,7 @@ function compareBody({ settings, differences, same }: Comparison): Html {
   return html`<h1>Compare ${settings.length} ${grouped ? 'settings' : 'runs'}</h1>
     <table class="compare-runs">
       <thead>
-        <tr><th>${grouped ? 'setting (runs)' : 'run'}</th><th>swept values</th><th>seeds</th><th>best val_accuracy${grouped ? ' (mean ± std)' : ''}</th><th>Δ vs first</th><th>final val_accuracy</th><th>epochs</th><th>wall time</th></tr>
+        <tr><th>${grouped ? 'setting (runs)' : 'run'}</th><th>swept values</th><th>seeds</th><th>best val_accuracy${grouped ? ' (mean ± std)' : ''}</th><th>Δ vs first</th><th>final val_accuracy</th><th>epochs</th><th>train time</th></tr>
       </thead>
       <tbody>
         ${settings.map((setting, i) => {
@@ -43,7 +43,7 @@ function compareBody({ settings, differences, same }: Comparison): Html {
             <td class="number">${i === 0 || best === undefined || baseline === undefined ? '' : formatSigned(best - baseline)}</td>
             <td class="number metric">${metric(setting, 'final_val_accuracy')}</td>
             <td class="number">${setting.curve.length}</td>
-            <td class="number">${formatDuration(setting.metrics['wall_seconds']?.mean)}</td>
+            <td class="number">${formatDuration(setting.metrics[timingKeys.train]?.mean)}</td>
           </tr>`;
         })}
       </tbody>

@@ -21,7 +21,7 @@ describe('GET /api/experiments/:id/leaderboard', () => {
   it('groups the seeds of a setting by default, best mean first', async () => {
     const result = await board('');
     expect(result).toMatchObject({ grouped: true, sort: { column: 'best', direction: 'desc' }, page: 1, perPage: 50, total: 6, pageCount: 1 });
-    expect(result.columns.map((c) => c.id)).toEqual(['index', 'param:backbone.cutoff', 'param:head.dropout', 'n', 'status', 'final', 'best', 'epochs', 'wall']);
+    expect(result.columns.map((c) => c.id)).toEqual(['index', 'param:backbone.cutoff', 'param:head.dropout', 'n', 'status', 'final', 'best', 'epochs', 'time']);
     const [first, second] = result.rows;
     // block2 / 0.2: one seed done (0.85), the other failed, so n is 1 and the status is mixed
     expect(first).toMatchObject({ params: { 'backbone.cutoff': 'block2', 'head.dropout': 0.2 }, n: 1, status: 'mixed', best: { mean: 0.85, std: null } });
@@ -36,8 +36,8 @@ describe('GET /api/experiments/:id/leaderboard', () => {
   it('lists one row per run with group=none, with seed, status, epochs and wall time', async () => {
     const result = await board('group=none');
     expect(result.total).toBe(12);
-    expect(result.columns.map((c) => c.id)).toEqual(['index', 'id', 'param:backbone.cutoff', 'param:head.dropout', 'seed', 'status', 'final', 'best', 'epochs', 'wall']);
-    expect(result.rows[0]).toMatchObject({ id: h.sample.runIds[8], seed: 1, status: 'done', epochs: 3, wallSeconds: 12.5 });
+    expect(result.columns.map((c) => c.id)).toEqual(['index', 'id', 'param:backbone.cutoff', 'param:head.dropout', 'seed', 'status', 'final', 'best', 'epochs', 'time']);
+    expect(result.rows[0]).toMatchObject({ id: h.sample.runIds[8], seed: 1, status: 'done', epochs: 3, trainSeconds: 12.5 });
     const running = result.rows.find((r) => r.id === h.sample.runningId);
     expect(running).toMatchObject({ status: 'running', epochs: 2, best: { mean: null } });
   });
@@ -116,7 +116,7 @@ describe('GET /api/experiments/:id/leaderboard.csv', () => {
     expect(response.type).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="cutoff-vs-dropout-leaderboard.csv"');
     const lines = response.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('index,run_id,backbone.cutoff,head.dropout,seed,status,final_val_accuracy,best_val_accuracy,epochs,wall_seconds');
+    expect(lines[0]).toBe('index,run_id,backbone.cutoff,head.dropout,seed,status,final_val_accuracy,best_val_accuracy,epochs,train_seconds');
     expect(lines).toHaveLength(13);
     expect(lines[1]).toBe(`1,${h.sample.runIds[0]},block1,0,1,done,0.6499999999999999,0.7,3,4.5`);
     expect(lines[10]).toBe(`10,${h.sample.failedId},block2,0.2,2,failed,,,3,`);
@@ -125,7 +125,7 @@ describe('GET /api/experiments/:id/leaderboard.csv', () => {
   it('exports seed groups with mean and std columns and the runs of each group', async () => {
     const response = await h.get(`${base}.csv?sort=index&dir=asc&f.param:backbone.cutoff=block1`);
     const [header, first] = response.body.split('\r\n');
-    expect(header).toBe('index,run_ids,seeds,backbone.cutoff,head.dropout,n,runs,status,final_val_accuracy,final_val_accuracy_std,best_val_accuracy,best_val_accuracy_std,epochs,wall_seconds');
+    expect(header).toBe('index,run_ids,seeds,backbone.cutoff,head.dropout,n,runs,status,final_val_accuracy,final_val_accuracy_std,best_val_accuracy,best_val_accuracy_std,epochs,train_seconds');
     expect(first).toMatch(new RegExp(`^1,${h.sample.runIds[0]} ${h.sample.runIds[1]},1 2,block1,0,2,2,done,`));
   });
 

@@ -134,8 +134,8 @@ function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
       return html`<td class="number metric">${formatSummary(row.best)}</td>`;
     case 'epochs':
       return html`<td class="number">${formatCount(row.epochs)}</td>`;
-    case 'wall':
-      return html`<td class="number">${formatDuration(row.wallSeconds)}</td>`;
+    case 'time':
+      return html`<td class="number">${formatDuration(row.trainSeconds)}</td>`;
   }
   return html`<td></td>`;
 }

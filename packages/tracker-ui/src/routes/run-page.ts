@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { checkpointPolicy, formatBytes, type ExperimentMetric, type RunRow } from '@tlab/core';
+import { bestEpochKey, checkpointPolicy, formatBytes, timingKeys, type ExperimentMetric, type RunRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import { compareHref, maxCompared } from '../models/compare.ts';
 import { loadRunDetail, type RunDetail } from '../models/run-detail.ts';
@@ -34,7 +34,7 @@ export function runPage({ reader, experiments }: AppDeps): Hono {
 function runBody({ run, metric, epochs, metrics, provisional, confusion, siblings, mistakes }: RunDetail): Html {
   const soFar = provisional ? ' so far' : '';
   const { accuracy, loss } = epochSeries([{ name: run.id, epochs }]);
-  const best = metrics['best_epoch'];
+  const best = metrics[bestEpochKey];
   const bestMarker = best === undefined ? {} : { marker: { epoch: best, label: `best (${metric.name})${soFar}` } };
   const env = run.environment;
   return html`<section class="run-head">
@@ -54,9 +54,10 @@ function runBody({ run, metric, epochs, metrics, provisional, confusion, sibling
     <section class="cards">
       ${metric.bestKey === null ? '' : card(`best ${metric.name}${soFar}`, formatNumber(metrics[metric.bestKey]))}
       ${card(provisional ? `latest ${metric.name}` : `final ${metric.name}`, formatNumber(metrics[metric.finalKey]))}
-      ${card(`best epoch (${metric.name})${soFar}`, metrics['best_epoch'] === undefined ? '–' : String(metrics['best_epoch']))}
+      ${card(`best epoch (${metric.name})${soFar}`, metrics[bestEpochKey] === undefined ? '–' : String(metrics[bestEpochKey]))}
       ${card('epochs', `${epochs.length} of ${run.config.train.epochs}`)}
-      ${card('wall time', formatDuration(metrics['wall_seconds']))}
+      ${card('train time', formatDuration(metrics[timingKeys.train]))}
+      ${card('wall time (features included)', formatDuration(metrics[timingKeys.wall]))}
     </section>
     <section>
       <h2>Training vs validation</h2>

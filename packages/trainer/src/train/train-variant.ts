@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
-import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices } from '@tlab/core';
+import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices, timingMetrics } from '@tlab/core';
 import type { AugmentConfig, Confusion, MetricSpec, NamedTensor, ResolvedConfig, SamplePrediction } from '@tlab/core';
 import { trainableWeights } from '../model/trained-weights.ts';
 import { EarlyStopping } from './early-stopping.ts';
@@ -314,9 +314,6 @@ function summarise(history: readonly EpochMetrics[], metric: MetricSpec, wallSec
   return {
     ...historyMetrics(history, metric),
     epochs_run: history.length,
-    wall_seconds: wallSeconds,
-    train_images_per_second: trainedImages / history.reduce((s, e) => s + e.seconds, 0),
-    feature_seconds: timings.featureSeconds,
-    head_seconds: timings.headSeconds,
+    ...timingMetrics({ wallSeconds, trainedImages, epochSeconds: history.reduce((s, e) => s + e.seconds, 0), ...timings }),
   };
 }
