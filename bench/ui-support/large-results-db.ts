@@ -31,7 +31,7 @@ const epochsPerRun = 20;
 export function writeLargeResultsDb(file: string): { runs: number; epochs: number } {
   openStore(file).close();
   const loaded = parseSpec(largeSpecText, 'large-ablation.yaml');
-  const variants = expandSweep(loaded);
+  const { variants } = expandSweep(loaded);
   const db = new Database(file);
   const now = new Date('2026-01-01T00:00:00Z').getTime();
   const stamp = (seconds: number): string => new Date(now + seconds * 1000).toISOString();

@@ -84,7 +84,7 @@ export { pairedTTest, type PairedTTest } from './statistics/paired-t-test.ts';
 export { studentTCdf, studentTQuantile } from './statistics/student-t-distribution.ts';
 export { type ConfidenceOptions, type SampleSummary, summarize } from './statistics/summarize.ts';
 export { wilcoxonSignedRank, type WilcoxonSignedRank } from './statistics/wilcoxon-signed-rank.ts';
-export { type AblationQueries, type LevelStats, type PairStats } from './store/ablation-query.ts';
+export { type LevelStats, type PairStats } from './store/ablation-query.ts';
 export { inspectStore, type StoreHealth } from './store/inspect-store.ts';
 export {
   type FilterOperator,
@@ -97,11 +97,13 @@ export {
   type LeaderboardQuery,
   type LeaderboardResult,
   type LeaderboardRow,
+  metricColumn,
+  metricKeyOf,
   type MetricSummary,
 } from './store/leaderboard-query.ts';
 export { openStore, type OpenStoreOptions } from './store/open-store.ts';
 export { type RunMetricRow, type RunMetrics, type RunMetricsQuery } from './store/parallel-query.ts';
-export { type FinishedRun, type RunningRun, type SweepProgress } from './store/progress-query.ts';
+export { type FinishedRun, type ProgressLimits, type RunCurve, type RunningRun, type SweepProgress } from './store/progress-query.ts';
 export { type ExperimentRecord, openResultsReader, type ResultsReader } from './store/results-reader.ts';
 export {
   ConfusionShapeError,
@@ -113,6 +115,7 @@ export {
   DbNotSqliteError,
   DbOlderSchemaError,
   DbReadonlyError,
+  ExperimentNotFoundError,
   LeaseLostError,
   RunIdConflictError,
   RunNotFoundError,
@@ -123,6 +126,7 @@ export { perClassAccuracy } from './store/per-class-accuracy.ts';
 export { sampleStd } from './store/sample-statistics.ts';
 export {
   type Confusion,
+  type EpochProgress,
   type EpochRecord,
   type ExperimentInput,
   type ExperimentSummary,
@@ -141,5 +145,5 @@ export {
   type SummaryOptions,
   type VariantInput,
 } from './store/store-types.ts';
-export { expandSweep, maxVariants, type PlannedVariant } from './sweep/expand-sweep.ts';
+export { expandSweep, maxVariants, type PlannedVariant, type SweepPlan } from './sweep/expand-sweep.ts';
 export { variantId, type VariantIdentity } from './sweep/variant-id.ts';

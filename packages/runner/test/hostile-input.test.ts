@@ -124,7 +124,7 @@ describe('hostile input corpus', () => {
   });
 
   describe.concurrent('unreadable images are skipped, counted on the run and listed', () => {
-    const { config } = expandSweep(loadSpec(dataCaseSpec))[0]!;
+    const { config } = expandSweep(loadSpec(dataCaseSpec)).variants[0]!;
 
     for (const c of skips) {
       it(`${c.name} → ${c.expect.skipped} skipped (${c.via})`, async ({ expect }) => {

@@ -19,13 +19,15 @@ export interface RecordedEvents {
   readonly failed: string[];
   readonly planned: Array<{ id: string; status: string }>;
   readonly warnings: string[];
+  readonly leftOut: Array<Readonly<Record<string, unknown>>>;
 }
 
 export function recordingReporter(onEpoch?: () => void): SweepReporter & { events: RecordedEvents } {
-  const events: RecordedEvents = { started: [], failed: [], planned: [], warnings: [] };
+  const events: RecordedEvents = { started: [], failed: [], planned: [], warnings: [], leftOut: [] };
   return {
     events,
     planned: (_, rows) => events.planned.push(...rows.map((r) => ({ id: r.id, status: r.status }))),
+    capped: (_, leftOut) => events.leftOut.push(...leftOut),
     engine: () => undefined,
     runStarted: (run) => events.started.push(run.id),
     progress: () => undefined,

@@ -116,6 +116,12 @@
     drawCharts(document);
     var compare = document.getElementById('compare');
     if (compare !== null && document.querySelector('button[form="compare"]') !== null) keepSelection(compare);
+    // A choice that changes the view (rows per page) applies at once; without the script, the form's button applies it.
+    document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+      select.addEventListener('change', function () {
+        select.form.requestSubmit();
+      });
+    });
     if (document.body.dataset.live) watch(document.body.dataset.live, document.body.dataset.liveVersion);
     window.addEventListener('resize', function () {
       if (typeof window.echarts === 'undefined') return;

@@ -86,22 +86,8 @@ export function createSampleResults(): SampleResults {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tlab-ui-test-'));
   const file = path.join(dir, 'tlab.db');
   const writer = openStore(file);
-  const register = (specText: string): { experimentId: number; ids: string[]; params: Record<string, unknown>[] } => {
-    const loaded = parseSpec(specText, 'spec.yaml');
-    const experimentId = writer.ensureExperiment({ name: loaded.spec.name, specText, specHash: loaded.specHash, facts: specFacts(loaded.spec) });
-    const variants = expandSweep(loaded).map((v) => ({
-      id: createHash('sha256').update(`${loaded.spec.name}/${v.index}`).digest('hex').slice(0, 16),
-      index: v.index,
-      params: v.params,
-      config: v.config,
-      seed: v.config.seed,
-    }));
-    writer.registerVariants(experimentId, variants);
-    return { experimentId, ids: variants.map((v) => v.id), params: variants.map((v) => v.params) };
-  };
-
   const predictions = writeValidationImages(dir);
-  const main = register(ablationSpec);
+  const main = register(writer, ablationSpec);
   const [failedId, runningId, queuedId] = [main.ids[9]!, main.ids[10]!, main.ids[11]!];
   main.ids.forEach((id, index) => {
     if (id === queuedId) return;
@@ -125,23 +111,12 @@ export function createSampleResults(): SampleResults {
     });
   });
 
-  const hostile = register(hostileSpec);
-  for (const id of hostile.ids) {
-    writer.startRun(id, environment);
-    writer.recordEpoch(id, { epoch: 1, loss: 0.9, accuracy: 0.6, valLoss: 0.95, valAccuracy: 0.55, seconds: 1 });
-    writer.finishRun(id, {
-      metrics: { best_val_accuracy: 0.55, best_epoch: 1, final_val_accuracy: 0.55, epochs_run: 1, wall_seconds: 2, train_seconds: 2 },
-      evaluatedEpoch: 1,
-      confusion: { classes: [hostileName, 'b'], matrix: [[1, 0], [0, 1]] },
-      predictions: [],
-      checkpoint: null,
-    });
-  }
+  const hostileExperimentId = addFinishedExperiment(writer, hostileSpec, () => 0.55, [hostileName, 'b']);
 
   return {
     file,
     experimentId: main.experimentId,
-    hostileExperimentId: hostile.experimentId,
+    hostileExperimentId,
     runIds: main.ids,
     predictedId: main.ids[8]!,
     predictions,
@@ -155,6 +130,41 @@ export function createSampleResults(): SampleResults {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers a spec's variants as a sweep would and finishes each after one epoch with
+ * `valAccuracy(params)`: the hostile experiment, or one a test adds for itself through `writer`.
+ */
+export function addFinishedExperiment(writer: Store, specText: string, valAccuracy: (params: Record<string, unknown>) => number, classes = ['a', 'b']): number {
+  const { experimentId, ids, params } = register(writer, specText);
+  ids.forEach((id, index) => {
+    const value = valAccuracy(params[index]!);
+    writer.startRun(id, environment);
+    writer.recordEpoch(id, { epoch: 1, loss: 0.9, accuracy: 0.6, valLoss: 0.95, valAccuracy: value, seconds: 1 });
+    writer.finishRun(id, {
+      metrics: { best_val_accuracy: value, best_epoch: 1, final_val_accuracy: value, epochs_run: 1, wall_seconds: 2, train_seconds: 2 },
+      evaluatedEpoch: 1,
+      confusion: { classes, matrix: [[1, 0], [0, 1]] },
+      predictions: [],
+      checkpoint: null,
+    });
+  });
+  return experimentId;
+}
+
+function register(writer: Store, specText: string): { experimentId: number; ids: string[]; params: Record<string, unknown>[] } {
+  const loaded = parseSpec(specText, 'spec.yaml');
+  const experimentId = writer.ensureExperiment({ name: loaded.spec.name, specText, specHash: loaded.specHash, facts: specFacts(loaded.spec) });
+  const variants = expandSweep(loaded).variants.map((v) => ({
+    id: createHash('sha256').update(`${loaded.spec.name}/${v.index}`).digest('hex').slice(0, 16),
+    index: v.index,
+    params: v.params,
+    config: v.config,
+    seed: v.config.seed,
+  }));
+  writer.registerVariants(experimentId, variants);
+  return { experimentId, ids: variants.map((v) => v.id), params: variants.map((v) => v.params) };
 }
 
 /** Four 8×8 PNGs under `<dir>/validation/<class>/`, with what a run predicted for them. */

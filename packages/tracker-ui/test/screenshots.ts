@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { openResultsReader, type ResultsReader } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
 import type { Page } from 'playwright-core';
+import { compareHref } from '../src/models/compare.ts';
 import { startServer, type RunningServer } from '../src/start-server.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 import { makeSweepWorkspace, runSweepCli } from './fixtures/real-sweep.ts';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     await shoot(page, u(`/experiments/${id}/parallel`), '07-parallel-coordinates');
     await shoot(page, u(`/runs/${runs[0]!.id}`), '08-run');
     await shoot(page, u(`/compare?${runs.map((r) => `run=${r.id}`).join('&')}`), '09-compare');
+    const settings = reader.leaderboard({ experimentId: id, finalKey: 'final_val_accuracy', bestKey: 'best_val_accuracy', groupSeeds: true, sort: 'best', descending: true, filters: [], limit: 3, offset: 0 }).rows;
+    await shoot(page, u(compareHref(settings.map((row) => row.members.map((m) => m.id)))), '09b-compare-settings');
     await shoot(page, u('/runs/does-not-exist'), '13-not-found');
     await shoot(page, u(`/experiments/${id}?sort=nonsense`), '14-bad-request');
 
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     let running: { experimentId: number; runId: string } | undefined;
     while (running === undefined && Date.now() < deadline) {
       const liveExperiment = reader.listExperiments().find((e) => e.name === 'tiny-live');
-      const progress = liveExperiment && reader.progress(liveExperiment.id, 'best_val_accuracy', 5);
+      const progress = liveExperiment && reader.progress(liveExperiment.id, 'best_val_accuracy', { recent: 5, curves: 0 });
       const run = progress?.running.find((r) => r.epochsDone >= 15);
       if (liveExperiment !== undefined && run !== undefined) running = { experimentId: liveExperiment.id, runId: run.id };
       else await new Promise((resolve) => setTimeout(resolve, 500));

@@ -322,7 +322,7 @@ const sweepSchema = z
       ),
     run_cap: positiveInt
       .optional()
-      .describe('Random search: how many variants to draw (required). Grid and ablation: the most variants the sweep may have, seeds included.'),
+      .describe('Random search: how many settings to draw (required). Grid and ablation: run the first run_cap settings in order and leave out the rest, as W&B stops a grid at run_cap. Each setting runs under every seed.'),
     seeds: z.array(seedSchema).min(1).optional().describe('Run every variant once under each of these seeds.'),
     repeats: positiveInt
       .optional()

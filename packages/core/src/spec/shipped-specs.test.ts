@@ -22,6 +22,6 @@ describe('the specs shipped in experiments/', () => {
     const loaded = loadSpec(path.join(experimentsDir, name));
     const listed = Object.values(loaded.spec.sweep.parameters).reduce((product, parameter) => product * (parameter.values?.length ?? 1), 1);
     expect(loaded.spec.sweep.method).toBe('grid');
-    expect(expandSweep(loaded)).toHaveLength(listed);
+    expect(expandSweep(loaded).variants).toHaveLength(listed);
   });
 });

@@ -77,21 +77,36 @@ export interface FactorEffect {
 export function factorEffects(input: FactorEffectsInput): FactorEffect[] {
   const { runs, goal, confidence = 0.95, test = 'paired-t' } = input;
   const key = (value: unknown) => canonicalJson(value ?? null);
+  // Every run's values keyed once: keying them again per factor and level took 2.5 s at 10,000 runs.
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run.params)))].sort();
+  const keyed = runs.map((run): Keyed => ({ run, keys: names.map((name) => key(run.params[name])) }));
+  const baseKeys = input.factors.map((factor) => [names.indexOf(factor), key(input.baseValue(factor)?.value)] as const);
   const pending = input.factors.map((factor) => {
     const base = input.baseValue(factor);
-    const otherKey = (run: EffectRun) => key(Object.entries(run.params).filter(([name]) => name !== factor).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const baseRuns = new Map(base === undefined ? [] : runs.filter((run) => key(run.params[factor]) === key(base.value)).map((run) => [otherKey(run), run]));
-    const atBase = (run: EffectRun) =>
-      input.factors.every((other) => other === factor || key(run.params[other]) === key(input.baseValue(other)?.value));
-    const levels = [...new Map(runs.map((run) => [key(run.params[factor]), run.params[factor]])).values()];
+    const at = names.indexOf(factor);
+    const otherKey = ({ keys }: Keyed) => keys.filter((_, i) => i !== at).join('\u0000');
+    const byLevel = new Map<string, { level: unknown; members: Keyed[] }>();
+    for (const entry of keyed) {
+      const levelKey = entry.keys[at]!;
+      let group = byLevel.get(levelKey);
+      if (group === undefined) byLevel.set(levelKey, (group = { level: entry.run.params[factor], members: [] }));
+      group.members.push(entry);
+    }
+    const baseKey = base === undefined ? undefined : key(base.value);
+    const baseRuns = new Map((baseKey === undefined ? [] : (byLevel.get(baseKey)?.members ?? [])).map((entry) => [otherKey(entry), entry.run]));
+    const atBase = ({ keys }: Keyed) => baseKeys.every(([i, baseKey]) => i === at || keys[i] === baseKey);
     return {
       factor,
       base,
-      levels: levels.map((level) => {
-        const own = runs.filter((run) => key(run.params[factor]) === key(level));
-        const cellValues = own.filter(atBase).map((run) => run.value);
-        const isBase = base !== undefined && key(level) === key(base.value);
-        const pairs = isBase ? [] : own.flatMap((run) => (baseRuns.has(otherKey(run)) ? [[baseRuns.get(otherKey(run))!, run] as const] : []));
+      levels: [...byLevel].map(([levelKey, { level, members }]) => {
+        const cellValues = members.filter(atBase).map((entry) => entry.run.value);
+        const isBase = levelKey === baseKey;
+        const pairs = isBase
+          ? []
+          : members.flatMap((entry) => {
+              const baseRun = baseRuns.get(otherKey(entry));
+              return baseRun === undefined ? [] : [[baseRun, entry.run] as const];
+            });
         return { level, isBase, cell: cellValues.length > 0 ? summarize(cellValues, { confidence }) : null, pairs };
       }),
     };
@@ -116,6 +131,12 @@ export function factorEffects(input: FactorEffectsInput): FactorEffect[] {
 }
 
 type RawComparison = Omit<LevelComparison, 'pAdjusted' | 'verdict'>;
+
+interface Keyed {
+  readonly run: EffectRun;
+  /** canonicalJson of each param, in the order of the sorted param names. */
+  readonly keys: readonly string[];
+}
 
 function compare(
   pairs: ReadonlyArray<readonly [EffectRun, EffectRun]>,

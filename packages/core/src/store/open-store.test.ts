@@ -57,7 +57,7 @@ describe('openStore', () => {
     expect(inspect(file)).toEqual({
       version: latestSchemaVersion,
       journalMode: 'wal',
-      tables: ['confusions', 'epochs', 'experiments', 'metrics', 'predictions', 'runs', 'spec_versions'],
+      tables: ['confusions', 'epochs', 'experiments', 'metrics', 'predictions', 'run_progress', 'runs', 'spec_versions'],
     });
   });
 

@@ -21,6 +21,16 @@ export interface RunMetricsQuery {
   readonly limit: number;
 }
 
+/** Every done run with a value of the metric, in variant (spec) order: the input of the effects statistics. */
+export function createRunValuesQuery(db: Database.Database): (experimentId: number, metricKey: string) => RunMetricRow[] {
+  const select = db.prepare<{ experimentId: number; metricKey: string }, { id: string; params: string; value: number }>(
+    `SELECT r.id, r.params, m.value FROM runs r JOIN metrics m ON m.run_id = r.id AND m.key = @metricKey
+     WHERE r.experiment_id = @experimentId AND r.status = 'done' AND m.value IS NOT NULL ORDER BY r.variant_index`,
+  );
+  return (experimentId, metricKey) =>
+    select.all({ experimentId, metricKey }).map((row) => ({ id: row.id, params: JSON.parse(row.params) as Record<string, unknown>, value: row.value }));
+}
+
 /** Swept values against the metric, for plotting every run at once (parallel coordinates). */
 export function createRunMetricsQuery(db: Database.Database): (query: RunMetricsQuery) => RunMetrics {
   const select = (direction: 'ASC' | 'DESC') =>

@@ -122,7 +122,7 @@ describe('openResultsReader', () => {
     const before = hash();
     const results = open();
     results.leaderboard(query({ groupSeeds: true }));
-    results.progress(experimentId, 'best_val_accuracy', 5);
+    results.progress(experimentId, 'best_val_accuracy', { recent: 5, curves: 5 });
     results.close();
     reader = undefined;
     expect(hash()).toBe(before);
@@ -154,6 +154,7 @@ describe('leaderboard, one row per run', () => {
       best: { mean: 0.95, std: null },
       epochs: 1,
       trainSeconds: 13,
+      metrics: {},
     });
   });
 
@@ -177,12 +178,52 @@ describe('leaderboard, one row per run', () => {
     expect(ids([{ column: 'time', operator: '<', value: 12 }])).toEqual(['run0', 'run1']);
   });
 
+  it('returns, sorts and filters by any stored metric asked for', () => {
+    const results = open();
+    expect(results.metricKeys(experimentId)).toEqual(['best_val_accuracy', 'epochs_run', 'final_val_accuracy', 'train_seconds', 'wall_seconds']);
+    const board = results.leaderboard(query({ metricKeys: ['wall_seconds'], sort: 'metric:wall_seconds', descending: true, limit: 2 }));
+    expect(board.rows.map((r) => [r.id, r.metrics])).toEqual([
+      ['run7', { wall_seconds: { mean: 17, std: null } }],
+      ['run6', { wall_seconds: { mean: 16, std: null } }],
+    ]);
+    // A metric the sort or a filter names comes back without being asked for.
+    const filtered = results.leaderboard(query({ filters: [{ column: 'metric:wall_seconds', operator: '<', value: 12 }], sort: 'index', descending: false }));
+    expect(filtered.rows.map((r) => [r.id, r.metrics['wall_seconds']?.mean])).toEqual([
+      ['run0', 10],
+      ['run1', 11],
+    ]);
+    expect(results.leaderboard(query({ metricKeys: ['never_stored'], limit: 1 })).rows[0]?.metrics).toEqual({ never_stored: { mean: null, std: null } });
+  });
+
+  it('matches the run id by its start, ignoring case', () => {
+    const results = open();
+    const ids = (value: string, operator: '=' | '!=' = '='): string[] =>
+      results.leaderboard(query({ filters: [{ column: 'id', operator, value }], sort: 'index', descending: false, limit: null })).rows.map((r) => r.id);
+    expect(ids('RUN3')).toEqual(['run3']);
+    expect(ids('Ru')).toHaveLength(8);
+    expect(ids('un3')).toEqual([]);
+    expect(ids('run3', '!=')).toEqual(['run0', 'run1', 'run2', 'run4', 'run5', 'run6', 'run7']);
+  });
+
+  it('compares text ignoring case, for statuses and swept values alike', () => {
+    const results = open();
+    const total = (filters: LeaderboardQuery['filters']): number => results.leaderboard(query({ filters })).total;
+    expect(total([{ column: 'status', operator: '=', value: 'DONE' }])).toBe(7);
+    expect(total([{ column: 'status', operator: '!=', value: 'Done' }])).toBe(1);
+    expect(total([{ column: 'param:augment', operator: '=', value: 'Light' }])).toBe(4);
+    expect(total([{ column: 'param:augment', operator: '!=', value: 'LIGHT' }])).toBe(4);
+  });
+
   it('treats hostile filter values and parameter keys as data, not SQL', () => {
     const results = open();
     const hostile = `x' OR 1=1 --`;
     expect(results.leaderboard(query({ filters: [{ column: 'param:augment', operator: '=', value: hostile }] })).total).toBe(0);
     expect(results.leaderboard(query({ filters: [{ column: `param:${hostile}`, operator: '!=', value: null }] })).total).toBe(0);
     expect(results.leaderboard(query({ sort: `param:"); DROP TABLE runs; --` })).total).toBe(8);
+    expect(results.leaderboard(query({ sort: `metric:' OR 1=1 --`, metricKeys: [hostile] })).rows[0]?.metrics).toEqual({
+      [hostile]: { mean: null, std: null },
+      [`' OR 1=1 --`]: { mean: null, std: null },
+    });
   });
 
   it('pages in SQL and still counts the matches past the last page', () => {
@@ -215,6 +256,17 @@ describe('leaderboard, one row per seed group', () => {
     });
   });
 
+  it('averages any stored metric asked for over the seeds, with its standard deviation', () => {
+    const rows = open().leaderboard(query({ groupSeeds: true, metricKeys: ['wall_seconds'], sort: 'metric:wall_seconds', descending: false })).rows;
+    expect(rows.map((r) => [r.members.map((m) => m.id), r.metrics])).toEqual([
+      [['run0', 'run1'], { wall_seconds: { mean: 10.5, std: expect.closeTo(Math.SQRT1_2) } }],
+      [['run2', 'run3'], { wall_seconds: { mean: 12.5, std: expect.closeTo(Math.SQRT1_2) } }],
+      // the failed seed stored no metrics: its group's mean is its one finished seed's
+      [['run4', 'run5'], { wall_seconds: { mean: 14, std: null } }],
+      [['run6', 'run7'], { wall_seconds: { mean: 16.5, std: expect.closeTo(Math.SQRT1_2) } }],
+    ]);
+  });
+
   it('filters and sorts groups by their means', () => {
     const rows = open().leaderboard(query({ groupSeeds: true, filters: [{ column: 'best', operator: '<', value: 0.7 }], sort: 'param:augment' })).rows;
     expect(rows.map((r) => r.members.map((m) => m.id))).toEqual([['run4', 'run5'], ['run6', 'run7']]);
@@ -225,20 +277,27 @@ describe('cached aggregates', () => {
   it('see what another connection commits after they were first computed', () => {
     const results = open();
     expect(results.leaderboard(query({ groupSeeds: true })).total).toBe(4);
-    const before = results.progress(experimentId, 'best_val_accuracy', 3);
+    const before = results.progress(experimentId, 'best_val_accuracy', { recent: 3, curves: 3 });
     writer.registerVariants(experimentId, [
       { id: 'late', index: 8, params: { 'head.dropout': 0.2, augment: 'none', seed: 1, 'train.epochs': 3 }, config: { ...baseConfig, data: { ...baseConfig.data, image_size: [28, 28] }, augment: augmentPresets.none }, seed: 1 },
     ]);
     writer.startRun('late', environment);
     expect(results.leaderboard(query({ groupSeeds: true })).total).toBe(5);
     expect(results.paramKeys(experimentId)).toEqual(['head.dropout', 'augment', 'seed', 'train.epochs']);
-    const running = results.progress(experimentId, 'best_val_accuracy', 3);
+    const running = results.progress(experimentId, 'best_val_accuracy', { recent: 3, curves: 3 });
     expect(running.version).not.toBe(before.version);
-    expect(running.running.map((r) => [r.id, r.epochsDone])).toEqual([['late', 0]]);
+    expect(running.running.map((r) => [r.id, r.epochsDone, r.progress])).toEqual([['late', 0, null]]);
+    // The first epoch of a group's first run: the runner reports where it is inside the epoch.
+    writer.recordProgress('late', { epoch: 1, phase: 'train', step: 3, steps: 10, computedImages: 96, epochSeconds: 12 });
+    const reported = results.progress(experimentId, 'best_val_accuracy', { recent: 3, curves: 3 });
+    expect(reported.version).not.toBe(running.version);
+    expect(reported.running[0]?.progress).toMatchObject({ epoch: 1, phase: 'train', step: 3, steps: 10, computedImages: 96, epochSeconds: 12 });
     writer.recordEpoch('late', { epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1 });
-    const afterEpoch = results.progress(experimentId, 'best_val_accuracy', 3);
+    const afterEpoch = results.progress(experimentId, 'best_val_accuracy', { recent: 3, curves: 3 });
     expect(afterEpoch.running[0]?.epochsDone).toBe(1);
-    expect(afterEpoch.version).not.toBe(running.version);
+    expect(afterEpoch.version).not.toBe(reported.version);
+    expect(afterEpoch.curves.at(-1)).toEqual({ id: 'late', status: 'running', epochs: [{ epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, seconds: 1 }] });
+    expect(afterEpoch.curves).toHaveLength(3);
   });
 });
 
@@ -246,8 +305,9 @@ describe('ablation aggregates', () => {
   it('sums the metric over the runs of each level, in spec order', () => {
     const levels = open().levels(experimentId, 'head.dropout', 'best_val_accuracy');
     expect(levels).toEqual([
-      { level: 0, runs: 4, failed: 0, n: 4, sum: expect.closeTo(3.35), sumOfSquares: expect.closeTo(0.64 + 0.49 + 0.81 + 0.9025) },
-      { level: 0.5, runs: 4, failed: 1, n: 3, sum: expect.closeTo(1.65), sumOfSquares: expect.closeTo(0.36 + 0.25 + 0.3025) },
+      // Within settings: (0.8, 0.7) and (0.9, 0.95) about their means; (0.6) alone adds nothing, (0.5, 0.55) one df.
+      { level: 0, runs: 4, failed: 0, n: 4, sum: expect.closeTo(3.35), sumOfSquares: expect.closeTo(0.64 + 0.49 + 0.81 + 0.9025), withinSquares: expect.closeTo(0.005 + 0.00125), withinDf: 2 },
+      { level: 0.5, runs: 4, failed: 1, n: 3, sum: expect.closeTo(1.65), sumOfSquares: expect.closeTo(0.36 + 0.25 + 0.3025), withinSquares: expect.closeTo(0.00125), withinDf: 1 },
     ]);
   });
 
@@ -281,7 +341,7 @@ describe('runMetrics', () => {
 
 describe('progress', () => {
   it('counts statuses and lists the latest finished runs with their metric', () => {
-    const progress = open().progress(experimentId, 'best_val_accuracy', 2);
+    const progress = open().progress(experimentId, 'best_val_accuracy', { recent: 2, curves: 2 });
     expect(progress.statusCounts).toEqual({ queued: 0, running: 0, done: 7, failed: 1, interrupted: 0 });
     expect(progress.running).toEqual([]);
     expect(progress.recent.map((r) => [r.id, r.status, r.value])).toEqual([

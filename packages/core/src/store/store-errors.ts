@@ -1,5 +1,6 @@
 import type { TlabErrorCode } from '../errors/error-codes.ts';
 import { TlabError } from '../errors/tlab-error.ts';
+import { closestMatch } from '../text/did-you-mean.ts';
 import type { RunStatus } from './store-types.ts';
 
 /**
@@ -77,6 +78,17 @@ export class DbReadonlyError extends StoreError {
 export class RunNotFoundError extends StoreError {
   constructor(file: string, runId: string) {
     super('TLAB_RUN_NOT_FOUND', `results DB ${file} has no run ${runId}`);
+  }
+}
+
+/** An experiment asked for by id or name (`tlab report`) that the DB does not hold; names the ones it does. */
+export class ExperimentNotFoundError extends StoreError {
+  constructor(file: string, wanted: string, known: ReadonlyArray<{ readonly id: number; readonly name: string }>) {
+    const hint = closestMatch(wanted, known.map((e) => e.name));
+    const shown = known.slice(0, 10).map((e) => `"${e.name}" (id ${e.id})`);
+    const more = known.length > shown.length ? ` and ${known.length - shown.length} more` : '';
+    const listed = known.length === 0 ? 'it holds none yet; run a sweep first' : `it holds ${shown.join(', ')}${more}`;
+    super('TLAB_EXPERIMENT_NOT_FOUND', `results DB ${file} has no experiment with the id or name "${wanted}"${hint === undefined ? '' : `; did you mean "${hint}"?`} (${listed})`);
   }
 }
 

@@ -55,13 +55,24 @@ type EnvironmentColumns =
 
 type RunSqlRow = RunColumns & EnvironmentColumns;
 
-interface EpochSqlRow {
+export interface EpochSqlRow {
   epoch: number;
   loss: number | null;
   accuracy: number | null;
   val_loss: number | null;
   val_accuracy: number | null;
   seconds: number;
+}
+
+export function epochFromSql(row: EpochSqlRow): EpochRecord {
+  return {
+    epoch: row.epoch,
+    loss: fromSqlReal(row.loss),
+    accuracy: fromSqlReal(row.accuracy),
+    valLoss: fromSqlReal(row.val_loss),
+    valAccuracy: fromSqlReal(row.val_accuracy),
+    seconds: row.seconds,
+  };
 }
 
 type SummarySqlRow = {
@@ -155,16 +166,7 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
     },
 
     epochsOf(runId) {
-      return epochsByRun.all(runId).map(
-        (row): EpochRecord => ({
-          epoch: row.epoch,
-          loss: fromSqlReal(row.loss),
-          accuracy: fromSqlReal(row.accuracy),
-          valLoss: fromSqlReal(row.val_loss),
-          valAccuracy: fromSqlReal(row.val_accuracy),
-          seconds: row.seconds,
-        }),
-      );
+      return epochsByRun.all(runId).map(epochFromSql);
     },
 
     metricsOf(runId) {

@@ -94,6 +94,19 @@ export interface EpochRecord {
   readonly seconds: number;
 }
 
+/** Where a running run is inside an epoch, as the runner last reported it. */
+export interface EpochProgress {
+  readonly epoch: number;
+  readonly phase: 'train' | 'validate';
+  /** Batches of this phase done, of `steps`. */
+  readonly step: number;
+  readonly steps: number;
+  /** Images whose frozen features the run computed so far; the rest came from the feature cache. */
+  readonly computedImages: number;
+  /** Seconds since the epoch started. */
+  readonly epochSeconds: number;
+}
+
 /** Rows are true classes and columns predicted classes, in the order of `classes`. */
 export interface Confusion {
   readonly classes: readonly string[];
@@ -194,6 +207,8 @@ export interface Store extends StoreReader {
   expireLeasesOf(owner: string): number;
   /** The writes below throw TLAB_LEASE_LOST unless this store's owner holds the run's lease. */
   recordEpoch(runId: string, epoch: EpochRecord): void;
+  /** Where the run is inside its current epoch; replaces the previous report. */
+  recordProgress(runId: string, progress: EpochProgress): void;
   finishRun(runId: string, result: RunResult): void;
   failRun(runId: string, errorText: string): void;
   interruptRun(runId: string): void;

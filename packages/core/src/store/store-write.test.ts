@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { augmentPresets, variantConfigSchema } from '../spec/schema.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { openStore } from './open-store.ts';
+import { openResultsReader } from './results-reader.ts';
 import type { EpochRecord, RunEnvironment, RunResult, Store, VariantInput } from './store-types.ts';
 
 let dir: string;
@@ -209,6 +210,7 @@ describe('run lifecycle', () => {
     const wrongStatus = expect.objectContaining({ code: 'TLAB_RUN_WRONG_STATUS' });
     expect(store.startRun('v0-0', environment)).toBe(false);
     expect(() => store.recordEpoch('v0-0', epoch(5))).toThrow(wrongStatus);
+    expect(() => store.recordProgress('v0-0', { epoch: 1, phase: 'train', step: 1, steps: 2, computedImages: 0, epochSeconds: 1 })).toThrow(wrongStatus);
     expect(() => store.failRun('v0-0', 'late')).toThrow(wrongStatus);
     expect(() => store.recordEpoch('v1-0.1', epoch(1))).toThrow(wrongStatus);
     expect(() => store.finishRun('v1-0.1', result)).toThrow(wrongStatus);
@@ -243,6 +245,7 @@ describe('resuming a sweep', () => {
     store.startRun('v0-0', { ...environment, backend: 'wasm' });
     store.recordEpoch('v0-0', epoch(1));
     store.recordEpoch('v0-0', epoch(2));
+    store.recordProgress('v0-0', { epoch: 3, phase: 'validate', step: 1, steps: 4, computedImages: 0, epochSeconds: 2 });
     // the process dies here: no finish, fail or interrupt
     const crashed = store.owner;
     store.close();
@@ -254,6 +257,9 @@ describe('resuming a sweep', () => {
     expect(store.expireLeasesOf(crashed)).toBe(1);
     expect(store.startRun('v0-0', environment)).toBe(true);
     expect(store.epochsOf('v0-0')).toEqual([]);
+    const reader = openResultsReader(file);
+    expect(reader.progress(id, 'best_val_accuracy', { recent: 0, curves: 0 }).running[0]?.progress).toBeNull();
+    reader.close();
     expect(store.getRun('v0-0')).toMatchObject({ status: 'running', attempts: 2, environment });
     store.recordEpoch('v0-0', epoch(1, 0.7));
     expect(store.epochsOf('v0-0')).toEqual([epoch(1, 0.7)]);

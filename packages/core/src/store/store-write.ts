@@ -68,12 +68,15 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     `UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
   );
   const expireLeases = db.prepare<[string]>(`UPDATE runs SET lease_expires_at = 0 WHERE lease_owner = ? AND status = 'running'`);
-  const clearAttempt = ['epochs', 'metrics', 'confusions', 'predictions'].map((table) =>
+  const clearAttempt = ['epochs', 'metrics', 'confusions', 'predictions', 'run_progress'].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE run_id = ?`),
   );
 
   const insertEpoch = db.prepare<[string, number, number, number, number, number, number]>(
     'INSERT INTO epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const upsertProgress = db.prepare<[string, number, string, number, number, number, number, string]>(
+    `INSERT OR REPLACE INTO run_progress (run_id, epoch, phase, step, steps, computed_images, epoch_seconds, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertMetric = db.prepare<[string, string, number]>('INSERT INTO metrics (run_id, key, value) VALUES (?, ?, ?)');
   const insertConfusion = db.prepare<[string, string, string, string, number]>(
@@ -200,6 +203,13 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
       write(() => {
         expectLease(runId, 'record an epoch of');
         insertEpoch.run(runId, epoch.epoch, epoch.loss, epoch.accuracy, epoch.valLoss, epoch.valAccuracy, epoch.seconds);
+      });
+    },
+
+    recordProgress(runId, p) {
+      write(() => {
+        expectLease(runId, 'record the progress of');
+        upsertProgress.run(runId, p.epoch, p.phase, p.step, p.steps, p.computedImages, p.epochSeconds, timestamp());
       });
     },
 

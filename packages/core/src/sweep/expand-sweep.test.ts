@@ -13,7 +13,7 @@ augment: none
 `;
 
 /** A spec whose `sweep:` section is `sweep` (indented by the caller as it would be in the file). */
-const expand = (sweep: string, overrides: string[] = []) => expandSweep(parseSpec(`${header}sweep:\n${sweep}`, 'experiments/s.yaml', { overrides }));
+const expand = (sweep: string, overrides: string[] = []) => expandSweep(parseSpec(`${header}sweep:\n${sweep}`, 'experiments/s.yaml', { overrides })).variants;
 
 function problemsOf(sweep: string) {
   try {
@@ -27,7 +27,7 @@ function problemsOf(sweep: string) {
 
 describe('expandSweep: grid', () => {
   it('gives the base config alone when nothing is swept', () => {
-    const variants = expandSweep(parseSpec(header, 'x.yaml'));
+    const variants = expandSweep(parseSpec(header, 'x.yaml')).variants;
     expect(variants).toHaveLength(1);
     expect(variants[0]!.index).toBe(0);
     expect(variants[0]!.params).toEqual({});
@@ -133,7 +133,7 @@ describe('expandSweep: random', () => {
 `,
         'r.yaml',
       ),
-    );
+    ).variants;
 
   it('draws run_cap variants within each range', () => {
     const variants = random(42);
@@ -215,7 +215,7 @@ describe('expandSweep: ablation', () => {
       [4, { 'head.dropout': 0.2, 'head.units': 16 }],
     ]);
     expect(variants.map((v) => [v.config.head.dropout, v.config.head.units])).toEqual(variants.map((v) => [v.params['head.dropout'], v.params['head.units']]));
-    expect(variants[0]!.config).toEqual(expandSweep(parseSpec(header, 'x.yaml'))[0]!.config);
+    expect(variants[0]!.config).toEqual(expandSweep(parseSpec(header, 'x.yaml')).variants[0]!.config);
   });
 
   it("takes base values from the spec, else from its resolved config, and null where the base leaves a field unset", () => {
@@ -388,15 +388,26 @@ sweep:
     ]);
   });
 
-  it('refuses a grid larger than run_cap, naming both numbers', () => {
-    const problems = problemsOf(`  run_cap: 5
-  parameters:
-    head.dropout: { values: [0.1, 0.2, 0.3] }
-    head.units: { values: [8, 16] }
-`);
-    expect(problems.map((p) => [p.code, p.path, p.line, p.message])).toEqual([
-      ['TLAB_SWEEP_TOO_LARGE', 'sweep.run_cap', 7, 'the grid has 6 variants (3 × 2), more than run_cap 5; raise run_cap or sweep fewer values'],
+  it('caps a grid larger than run_cap at its first run_cap settings, as W&B stops a grid, and names the rest', () => {
+    const plan = expandSweep(parseSpec(`${header}sweep:\n  run_cap: 4\n  parameters:\n    head.dropout: { values: [0.1, 0.2, 0.3] }\n    head.units: { values: [8, 16] }\n`, 's.yaml'));
+    expect(plan.variants.map((v) => v.params)).toEqual([
+      { 'head.dropout': 0.1, 'head.units': 8 },
+      { 'head.dropout': 0.1, 'head.units': 16 },
+      { 'head.dropout': 0.2, 'head.units': 8 },
+      { 'head.dropout': 0.2, 'head.units': 16 },
     ]);
+    expect(plan.leftOut).toEqual([
+      { 'head.dropout': 0.3, 'head.units': 8 },
+      { 'head.dropout': 0.3, 'head.units': 16 },
+    ]);
+  });
+
+  it('still refuses a bad value past the cap', () => {
+    const problems = problemsOf(`  run_cap: 1
+  parameters:
+    head.dropout: { values: [0.1, 1.5] }
+`);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([['TLAB_SPEC_INVALID', 'sweep.parameters.head.dropout.values.1']]);
   });
 
   it(`refuses more than ${maxVariants} variants`, () => {
@@ -418,7 +429,8 @@ sweep:
   });
 
   it('collects path, value and size problems into one report', () => {
-    const problems = problemsOf(`  run_cap: 1
+    const problems = problemsOf(`  method: random
+  run_cap: 100001
   parameters:
     head.dropot: { values: [0.1, 0.2] }
     head.units: { values: [0, 8] }
@@ -522,24 +534,29 @@ sweep:
     ]);
   });
 
-  it.each([
-    ['grid', '  run_cap: 5\n  repeats: 3\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n', 'the grid has 6 variants (2 × 3 seeds), more than run_cap 5; raise run_cap or sweep fewer values'],
-    [
-      'ablation',
-      '  method: ablation\n  run_cap: 8\n  seeds: [1, 2]\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n    head.units: { values: [8, 16] }\n',
-      'the ablation has 10 variants ((1 base + 2 + 2) × 2 seeds), more than run_cap 8; raise run_cap or sweep fewer values',
-    ],
-    ['random search', '  method: random\n  run_cap: 50000\n  seeds: [1, 2, 3]\n', `expected run_cap × seeds of at most ${maxVariants}, got 50000 × 3 = 150000`],
-  ])('counts the seeds into the size of a %s', (_method, sweep, message) => {
-    expect(problemsOf(sweep).map((p) => [p.code, p.path, p.message])).toEqual([['TLAB_SWEEP_TOO_LARGE', 'sweep.run_cap', message]]);
+  it('counts settings, not runs, against the run_cap of a grid or an ablation: each capped setting keeps every seed', () => {
+    const grid = expandSweep(parseSpec(`${header}sweep:\n  run_cap: 1\n  repeats: 3\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n`, 's.yaml'));
+    expect(grid.variants.map((v) => v.params)).toEqual([1, 2, 3].map((i) => ({ 'head.dropout': 0.1, seed: 41 + i })));
+    expect(grid.leftOut).toEqual([{ 'head.dropout': 0.5 }]);
+    const ablation = expandSweep(
+      parseSpec(`${header}sweep:\n  method: ablation\n  run_cap: 3\n  seeds: [1, 2]\n  parameters:\n    head.dropout: { values: [0.1, 0.5] }\n    head.units: { values: [8, 16] }\n`, 's.yaml'),
+    );
+    expect(ablation.variants).toHaveLength(6);
+    expect(ablation.leftOut.map((params) => params['head.units'])).toEqual([8, 16]);
+  });
+
+  it('counts the seeds into the size of a random search', () => {
+    expect(problemsOf('  method: random\n  run_cap: 50000\n  seeds: [1, 2, 3]\n').map((p) => [p.code, p.path, p.message])).toEqual([
+      ['TLAB_SWEEP_TOO_LARGE', 'sweep.run_cap', `expected run_cap × seeds of at most ${maxVariants}, got 50000 × 3 = 150000`],
+    ]);
   });
 
   it('blames a sweep problem introduced by --set on the argument', () => {
     try {
-      expand(`  parameters:\n    head.dropout: { values: [0.1, 0.2] }\n`, ['sweep.run_cap=1']);
+      expand(`  method: random\n  run_cap: 2\n`, ['sweep.run_cap=100001']);
       expect.unreachable();
     } catch (error) {
-      expect((error as SpecError).problems.map((p) => [p.file, p.code])).toEqual([['--set sweep.run_cap=1', 'TLAB_SWEEP_TOO_LARGE']]);
+      expect((error as SpecError).problems.map((p) => [p.file, p.code])).toEqual([['--set sweep.run_cap=100001', 'TLAB_SWEEP_TOO_LARGE']]);
     }
   });
 });

@@ -33,6 +33,15 @@ export interface PlannedVariant {
   config: ResolvedConfig;
 }
 
+export interface SweepPlan {
+  readonly variants: PlannedVariant[];
+  /**
+   * Settings a grid or an ablation lists past `run_cap`, in order, without `seed`: W&B runs a grid
+   * until run_cap and stops, so a cap below the grid's size cuts it rather than being an error.
+   */
+  readonly leftOut: ReadonlyArray<Record<string, unknown>>;
+}
+
 /** Past this a sweep is a typo (a forgotten run_cap, one list too many), not a plan. */
 export const maxVariants = 100_000;
 
@@ -43,7 +52,7 @@ export const maxVariants = 100_000;
  * `augment: none` and an all-zero augment object) run once. Every problem, in any parameter, is
  * thrown together in one SpecError pointing into the spec.
  */
-export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
+export function expandSweep(loaded: LoadedSpec): SweepPlan {
   const { spec, locate } = loaded;
   const { sweep } = spec;
   const base = variantBase(spec);
@@ -72,19 +81,36 @@ export function expandSweep(loaded: LoadedSpec): PlannedVariant[] {
         ? ablationChoices(parameters, (path) => baseValueAt(base, path))
         : // The schema requires run_cap for random search.
           randomChoices(parameters, spec.seed, sweep.run_cap ?? 0);
+  // run_cap counts settings, each under every seed, as it counts random draws.
+  const cap = sweep.method === 'random' ? undefined : sweep.run_cap;
   const variants: PlannedVariant[] = [];
+  const leftOut: Array<Record<string, unknown>> = [];
   const seen = new Set<string>();
-  for (const choices of withSeeds(plans, seeds)) {
-    const config = build(base, choices, problems);
-    if (config === undefined) continue;
-    const key = canonicalJson(config);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const params = Object.fromEntries(choices.map((choice) => [choice.parameter.key, choice.value ?? null]));
-    variants.push({ index: variants.length, params, config });
+  let settings = 0;
+  for (const plan of plans) {
+    const fresh: PlannedVariant[] = [];
+    for (const choices of withSeeds([plan], seeds)) {
+      // Built even past the cap: a bad listed value is an error wherever it sits in the grid.
+      const config = build(base, choices, problems);
+      if (config === undefined) continue;
+      const key = canonicalJson(config);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fresh.push({ index: variants.length + fresh.length, params: paramsOf(choices), config });
+    }
+    if (fresh.length === 0) continue;
+    if (cap !== undefined && settings === cap) leftOut.push(paramsOf(plan));
+    else {
+      settings++;
+      variants.push(...fresh);
+    }
   }
   problems.throwIfAny();
-  return variants;
+  return { variants, leftOut };
+}
+
+function paramsOf(choices: readonly Choice[]): Record<string, unknown> {
+  return Object.fromEntries(choices.map((choice) => [choice.parameter.key, choice.value ?? null]));
 }
 
 function checkSize(sweep: Spec['sweep'], parameters: readonly Parameter[], seeds: number, problems: ProblemList): void {
@@ -99,11 +125,8 @@ function checkSize(sweep: Spec['sweep'], parameters: readonly Parameter[], seeds
     return;
   }
   const { size, terms } = listedSize(sweep.method, parameters, seeds);
-  const listed = `the ${sweep.method} has ${size} variants (${terms})`;
   if (size > maxVariants) {
-    problems.add(['sweep', 'parameters'], 'TLAB_SWEEP_TOO_LARGE', `${listed}, more than the limit of ${maxVariants}`);
-  } else if (cap !== undefined && size > cap) {
-    problems.add(['sweep', 'run_cap'], 'TLAB_SWEEP_TOO_LARGE', `${listed}, more than run_cap ${cap}; raise run_cap or sweep fewer values`);
+    problems.add(['sweep', 'parameters'], 'TLAB_SWEEP_TOO_LARGE', `the ${sweep.method} has ${size} variants (${terms}), more than the limit of ${maxVariants}`);
   }
 }
 

@@ -47,7 +47,7 @@ name: ids
 
 const ids = (text: string, identity = { datasetFingerprint: 'data-1', weightsHash: 'weights-1' }) => {
   const loaded = parseSpec(text, 'ids.yaml');
-  return expandSweep(loaded).map(({ config }) => variantId({ experiment: loaded.spec.name, config, ...identity }));
+  return expandSweep(loaded).variants.map(({ config }) => variantId({ experiment: loaded.spec.name, config, ...identity }));
 };
 
 describe('variantId', () => {

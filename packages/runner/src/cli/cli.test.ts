@@ -47,6 +47,14 @@ describe('tlab command', () => {
     expect(bad.stderr).toContain('--set train.epochs=zero');
   });
 
+  it('caps a grid at sweep.run_cap as W&B does, naming the settings left out', () => {
+    const ex = tinyExperiment(tinySpecText({ sweep: { run_cap: 2, parameters: { 'head.dropout': { values: [0.0, 0.2, 0.5] } } } }));
+    const result = tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--dry-run'], ex.dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('sweep.run_cap 2: running the first 2 settings as listed; left out 1: head.dropout=0.5');
+    expect(result.stdout).toContain('Experiment tiny: 2 variants');
+  });
+
   it('names both engines, and ends a sweep with the best settings and the command that opens the UI', () => {
     const ex = tinyExperiment(tinySpecText({ sweep: { parameters: { 'head.dropout': { values: [0.0, 0.5] }, seed: { values: [1, 2] } } } }));
     const { code, stdout } = tlab(['sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);

@@ -12,6 +12,9 @@ const barWidth = 24;
  * under permanent per-epoch lines; elsewhere (CI, pipes, log files) only the permanent lines, so
  * logs stay readable.
  */
+/** Left-out settings named by the run_cap line; the rest are counted. */
+const cappedShown = 5;
+
 export class ConsoleReporter implements SweepReporter {
   private run: RunHeader | undefined;
   private runStartedAt = 0;
@@ -25,6 +28,12 @@ export class ConsoleReporter implements SweepReporter {
   planned(experiment: string, rows: readonly PlannedRow[]): void {
     this.line(`Experiment ${experiment}: ${rows.length} variant${rows.length === 1 ? '' : 's'}`);
     this.line(formatTable(['#', 'id', 'status', 'parameters'], rows.map((r) => [String(r.index + 1), r.id, r.status, formatParams(r.params)])));
+  }
+
+  capped(runCap: number, leftOut: ReadonlyArray<Readonly<Record<string, unknown>>>): void {
+    const shown = leftOut.slice(0, cappedShown).map(formatParams);
+    const more = leftOut.length > shown.length ? `; and ${leftOut.length - shown.length} more` : '';
+    this.line(`sweep.run_cap ${runCap}: running the first ${runCap} settings as listed; left out ${leftOut.length}: ${shown.join('; ')}${more}`);
   }
 
   engine(info: EngineInfo, frozen: FrozenEngineInfo): void {

@@ -26,6 +26,10 @@ export const usage = `Usage:
   tlab reproduce <run-id>      retrain a stored run in a scratch DB and compare every epoch and
                                the checkpoint: identical, or where and by how much they differ
   tlab runs gc                 delete checkpoint files no run in the DB references
+  tlab report <experiment> [--out <dir>]
+                               a Markdown report of an experiment (by name or id): leaderboard,
+                               effects with 95% CIs and Holm-adjusted p, forest plot and curves
+                               as SVG, in <dir> (default: tlab-report-<name>)
 
 Sweep options:
   --spec <file>        experiment spec (default: experiments/quickstart.yaml)
@@ -44,7 +48,7 @@ Sweep options:
 
 Options of export, predict, evaluate and reproduce:
   --data-root, --weights-dir   as for sweep: where the run's data and backbone weights are found
-  --out <dir>          export: the folder to write (created if missing)
+  --out <dir>          export, report: the folder to write (created if missing)
   --format <f>         export: tfjs (default) or onnx; predict: table (default), csv or json
   --top <k>            predict: how many classes to list per image (default 1)
   --data <folder>      evaluate: the labelled folder
@@ -88,6 +92,7 @@ export type CliArgs =
   | ({ readonly command: 'evaluate'; readonly runId: string; readonly data: string } & StoredRunArgs)
   | ({ readonly command: 'reproduce'; readonly runId: string } & StoredRunArgs)
   | { readonly command: 'runs-gc'; readonly db: string }
+  | { readonly command: 'report'; readonly experiment: string; readonly db: string; readonly out: string | undefined }
   | { readonly command: 'help' };
 
 
@@ -131,7 +136,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     cacheDir: values['cache-dir'],
     settingFlags: { dataRoot: values['data-root'], weightsDir: values['weights-dir'] },
   };
-  const runId = (what: string): string => {
+  const positional = (what: string): string => {
     if (rest[0] === undefined) throw new UsageError(`tlab ${command} needs ${what}`);
     return rest[0];
   };
@@ -144,7 +149,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       noMoreArguments(1);
       return {
         command,
-        runId: runId('a run id'),
+        runId: positional('a run id'),
         out: required('--out <dir>', values.out),
         format: oneOf('--format', values.format ?? 'tfjs', exportFormats),
         ...storedRun,
@@ -161,14 +166,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       };
     case 'evaluate':
       noMoreArguments(1);
-      return { command, runId: runId('a run id'), data: required('--data <folder>', values.data), ...storedRun };
+      return { command, runId: positional('a run id'), data: required('--data <folder>', values.data), ...storedRun };
     case 'reproduce':
       noMoreArguments(1);
-      return { command, runId: runId('a run id'), ...storedRun };
+      return { command, runId: positional('a run id'), ...storedRun };
     case 'runs':
       noMoreArguments(1);
       oneOf('tlab runs', rest[0] ?? '', ['gc'] as const);
       return { command: 'runs-gc', db: values.db };
+    case 'report':
+      noMoreArguments(1);
+      return { command, experiment: positional('an experiment name or id'), db: values.db, out: values.out };
     case 'cache': {
       noMoreArguments(1);
       return { command, action: oneOf('tlab cache', rest[0] ?? '', ['stats', 'clear'] as const), cacheDir: values['cache-dir'] };

@@ -42,7 +42,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const engine = await selectBackend({ requested: settings.backend, warn: (message) => reporter.warn(message) });
   const experiment = loaded.spec.name;
   const specDir = path.dirname(path.resolve(options.specFile));
-  const variants = await identifyVariants(loaded.spec.name, expandSweep(loaded), {
+  const plan = expandSweep(loaded);
+  if (plan.leftOut.length > 0) reporter.capped(loaded.spec.sweep.run_cap!, plan.leftOut);
+  const variants = await identifyVariants(loaded.spec.name, plan.variants, {
     specDir,
     dataRoot: settings.dataRoot,
     cacheDir: options.cacheDir,

@@ -34,6 +34,8 @@ export interface SweepOutcome {
 /** What a sweep tells the person watching it; the CLI renders it for a TTY or as plain log lines. */
 export interface SweepReporter {
   planned(experiment: string, rows: readonly PlannedRow[]): void;
+  /** `sweep.run_cap` cut a grid or an ablation: the settings (without seed) that will not run. */
+  capped(runCap: number, leftOut: ReadonlyArray<Readonly<Record<string, unknown>>>): void;
   /** Once per distinct pair: what trains the heads (`info`) and what runs the frozen part. */
   engine(info: EngineInfo, frozen: FrozenEngineInfo): void;
   runStarted(run: RunHeader): void;

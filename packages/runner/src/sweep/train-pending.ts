@@ -17,6 +17,7 @@ import { FrozenGroupSession } from './frozen-group-session.ts';
 import type { Variant } from './identify-variants.ts';
 import { isDeadLocalOwner, keepLease } from './leases.ts';
 import { planGroups, type SweepStrategy } from './plan-groups.ts';
+import { progressRecorder } from './progress-recorder.ts';
 import { collectEnvironment } from './run-environment.ts';
 import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 
@@ -155,6 +156,7 @@ async function trainOne(
   try {
     if (buildError !== undefined) throw buildError;
     const { config } = variant;
+    const recordProgress = progressRecorder((p) => store.recordProgress(variant.id, p));
     // Fine-tuning trains the backbone's top block too: it sits between the cached features and the head.
     const trunk = config.backbone.trainable_from ? (await loadTrainableBlock(variant.backbone, config.data.image_size)).model : undefined;
     const result = await trainVariant({
@@ -173,7 +175,10 @@ async function trainOne(
         ...(cache ? { cache } : {}),
       }),
       signal: options.signal ? AbortSignal.any([options.signal, lease.signal]) : lease.signal,
-      onProgress: (p) => reporter.progress(p),
+      onProgress: (p) => {
+        recordProgress(p);
+        reporter.progress(p);
+      },
       onEpoch: (m) => {
         store.recordEpoch(variant.id, m);
         faultPoint('epoch-committed');

@@ -29,6 +29,9 @@ const level = (value: unknown, ...metric: number[]): LevelStats => ({
   n: metric.length,
   sum: metric.reduce((a, b) => a + b, 0),
   sumOfSquares: metric.reduce((a, b) => a + b * b, 0),
+  // Each value its own setting, as without seeds.
+  withinSquares: 0,
+  withinDf: 0,
 });
 
 describe('loadAblation', () => {
@@ -36,6 +39,17 @@ describe('loadAblation', () => {
     const { factors } = loadAblation(readerWith({ 'head.units': [level(64, 0.5), level(256, 0.3)] }), context(['head.units'], { 'head.units': 64 }), { x: null, y: null });
     expect(factors[0]).toMatchObject({ bestLevel: '256', baseSwept: true });
     expect(factors[0]!.levels[1]!.delta).toBeCloseTo(-0.2);
+  });
+
+  it('keeps seed noise (within settings) apart from the spread the other factors add', () => {
+    // units 64: two settings 0.50/0.52 and 0.30/0.32 (another factor moves it by 0.2), each under two seeds.
+    const sixtyFour = { ...level(64, 0.5, 0.52, 0.3, 0.32), withinSquares: 4 * 0.01 ** 2, withinDf: 2 };
+    const { factors } = loadAblation(readerWith({ 'head.units': [sixtyFour, level(256, 0.3)] }), context(['head.units'], { 'head.units': 64 }), { x: null, y: null });
+    const [units] = factors;
+    expect(units!.levels[0]!.std).toBeCloseTo(Math.sqrt((2 * 0.11 ** 2 + 2 * 0.09 ** 2) / 3));
+    expect(units!.levels[0]!.seedStd).toBeCloseTo(0.01 * Math.SQRT2);
+    expect(units!.levels[1]!.seedStd).toBeNull();
+    expect(units!.seedStd).toBeCloseTo(0.01 * Math.SQRT2);
   });
 
   it('has no deltas when the base value is not among the levels', () => {

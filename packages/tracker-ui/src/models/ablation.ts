@@ -28,6 +28,8 @@ export interface FactorSummary {
   readonly levels: readonly LevelSummary[];
   /** Highest minus lowest level mean: how far this factor alone moves the metric. */
   readonly spread: number | null;
+  /** Seed noise over all the factor's settings (see Pooled.seedStd): what a spread must stand out from. */
+  readonly seedStd: number | null;
   /** Label of the level with the best mean for the metric's goal; null when no level stands out. */
   readonly bestLevel: string | null;
 }
@@ -173,6 +175,7 @@ function summariseFactor(
     binned: scale.binned,
     levels,
     spread: withMean.length === 0 ? null : Math.max(...withMean.map((l) => l.mean)) - Math.min(...withMean.map((l) => l.mean)),
+    seedStd: pool(stats).seedStd,
     bestLevel: ranked.length > 1 && ranked[0]!.mean !== ranked.at(-1)!.mean ? ranked[0]!.label : null,
   };
 }

@@ -33,10 +33,7 @@ export function parseEffectsRequest(query: Readonly<Record<string, string>>): Ef
  */
 export function loadEffects(reader: ResultsReader, context: ExperimentContext, request: EffectsRequest): Effects {
   const { record, metric } = context;
-  const runs = reader.runsOf(record.id).flatMap((run) => {
-    const value = run.status === 'done' ? reader.metricsOf(run.id)[metric.key] : undefined;
-    return value === undefined || !Number.isFinite(value) ? [] : [{ id: run.id, params: run.params, value }];
-  });
+  const runs = reader.runValues(record.id, metric.key).filter((run) => Number.isFinite(run.value));
   const factors = factorEffects({
     runs,
     factors: context.factors,

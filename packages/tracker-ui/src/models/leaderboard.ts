@@ -1,5 +1,7 @@
 import {
   filterOperators,
+  metricColumn,
+  metricKeyOf,
   runStatuses,
   type FilterOperator,
   type LeaderboardColumn,
@@ -24,6 +26,8 @@ export interface LeaderboardRequest {
   readonly descending: boolean;
   readonly page: number;
   readonly perPage: number;
+  /** The `metric:` columns shown: those `cols` chose, then any the sort or a filter names. */
+  readonly cols: readonly LeaderboardColumn[];
   /** With the text they were parsed from, to refill the filter inputs. */
   readonly filters: ReadonlyArray<LeaderboardFilter & { readonly text: string }>;
 }
@@ -33,6 +37,8 @@ export interface Leaderboard {
   readonly metric: ExperimentMetric;
   readonly grouped: boolean;
   readonly columns: readonly ColumnInfo[];
+  /** A column for every metric stored for the experiment's runs: what `cols` can add. */
+  readonly metricColumns: readonly ColumnInfo[];
   readonly sort: { readonly column: LeaderboardColumn; readonly direction: 'asc' | 'desc' };
   readonly filters: ReadonlyArray<{ readonly column: LeaderboardColumn; readonly operator: FilterOperator; readonly value: LeaderboardFilter['value'] }>;
   readonly page: number;
@@ -42,16 +48,20 @@ export interface Leaderboard {
   readonly rows: readonly LeaderboardRow[];
 }
 
+/** What the page's selector offers for `per`; any count up to the last can be asked for. */
+export const perPageChoices = [25, 50, 100, 200, 500] as const;
 const defaultPerPage = 50;
-const maxPerPage = 500;
+const maxPerPage = Math.max(...perPageChoices);
 const maxPage = 1_000_000;
 const filterPrefix = 'f.';
 const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const filterPattern = new RegExp(`^(${[...filterOperators].sort((a, b) => b.length - a.length).join('|')})?\\s*(.*)$`, 's');
 
-function leaderboardColumns(context: ExperimentContext, grouped: boolean): ColumnInfo[] {
+const number = (id: LeaderboardColumn, label: string): ColumnInfo => ({ id, label, kind: 'number' });
+const metricColumnInfo = (key: string): ColumnInfo => number(metricColumn(key), key);
+
+function leaderboardColumns(context: ExperimentContext, grouped: boolean, cols: readonly LeaderboardColumn[]): ColumnInfo[] {
   const { metric } = context;
-  const number = (id: LeaderboardColumn, label: string): ColumnInfo => ({ id, label, kind: 'number' });
   return [
     number('index', '#'),
     ...(grouped ? [] : [{ id: 'id', label: 'run', kind: 'text' } as const]),
@@ -62,38 +72,67 @@ function leaderboardColumns(context: ExperimentContext, grouped: boolean): Colum
     ...(metric.bestKey === null ? [] : [number('best', `best ${metric.name}`)]),
     number('epochs', 'epochs'),
     number('time', 'train time'),
+    ...cols.map((column) => metricColumnInfo(metricKeyOf(column)!)),
   ];
 }
 
-/** Reads the query string of a leaderboard request; anything malformed is a 400 naming the parameter. */
-export function parseLeaderboardRequest(context: ExperimentContext, query: Readonly<Record<string, string>>): LeaderboardRequest {
-  const grouped = parseGroup(query['group'], context.seedsSwept);
-  const columns = leaderboardColumns(context, grouped);
-  const byId = new Map(columns.map((column) => [column.id as string, column]));
-  const known = (): string => columns.map((c) => c.id).join(', ');
+/**
+ * Reads the query string of a leaderboard request; anything malformed is a 400 naming the parameter.
+ * `metricKeys` are the experiment's stored metrics (`reader.metricKeys`): the `metric:` columns a
+ * request may name.
+ */
+export function parseLeaderboardRequest(
+  context: ExperimentContext,
+  search: URLSearchParams | Readonly<Record<string, string>>,
+  metricKeys: readonly string[] = [],
+): LeaderboardRequest {
+  const query = new URLSearchParams(search);
+  const grouped = parseGroup(query.get('group') ?? undefined, context.seedsSwept);
+  const metricColumns = metricKeys.map(metricColumnInfo);
+  const byId = new Map([...leaderboardColumns(context, grouped, []), ...metricColumns].map((column) => [column.id as string, column]));
+  const known = (): string => [...byId.keys()].join(', ');
+  const column = (name: string, id: string): ColumnInfo => {
+    const found = byId.get(id);
+    if (found === undefined) throw badRequest(`${name}: unknown column "${id}"; expected one of ${known()}`);
+    return found;
+  };
 
-  const sortText = query['sort'] ?? defaultSort(context);
-  const sortColumn = byId.get(sortText);
-  if (sortColumn === undefined) throw badRequest(`sort: unknown column "${sortText}"; expected one of ${known()}`);
-  const dirText = query['dir'] ?? (sortText === defaultSort(context) && context.metric.goal === 'maximize' ? 'desc' : 'asc');
+  const sortText = query.get('sort') ?? defaultSort(context);
+  const sortColumn = column('sort', sortText);
+  const dirText = query.get('dir') ?? (sortText === defaultSort(context) && context.metric.goal === 'maximize' ? 'desc' : 'asc');
   if (dirText !== 'asc' && dirText !== 'desc') throw badRequest(`dir: expected asc or desc, got "${dirText}"`);
 
-  const filters = Object.entries(query)
-    .filter(([name, text]) => name.startsWith(filterPrefix) && text.trim() !== '')
-    .map(([name, text]) => {
-      const column = byId.get(name.slice(filterPrefix.length));
-      if (column === undefined) throw badRequest(`${name}: unknown column "${name.slice(filterPrefix.length)}"; expected one of ${known()}`);
-      return { ...parseFilter(column, text, name), text };
+  // The first value of a repeated filter, as for every parameter but `cols`.
+  const filters = [...new Set(query.keys())]
+    .filter((name) => name.startsWith(filterPrefix) && query.get(name)!.trim() !== '')
+    .map((name) => {
+      const text = query.get(name)!;
+      return { ...parseFilter(column(name, name.slice(filterPrefix.length)), text, name), text };
     });
+
+  // `cols=a,b` and `cols=a&cols=b` alike: links write the one, the chooser's checkboxes send the other.
+  const chosen = query.getAll('cols').flatMap((text) => text.split(',')).map((text) => text.trim()).filter((text) => text !== '');
+  for (const id of chosen) {
+    if (metricKeyOf(id) === undefined || !byId.has(id)) {
+      throw badRequest(`cols: unknown column "${id}"; expected one of ${metricColumns.map((c) => c.id).join(', ') || 'none: no run has stored a metric yet'}`);
+    }
+  }
+  const cols = [...new Set([...chosen, sortColumn.id, ...filters.map((f) => f.column)])].filter((id) => metricKeyOf(id) !== undefined) as LeaderboardColumn[];
 
   return {
     grouped,
     sort: sortColumn.id,
     descending: dirText === 'desc',
-    page: parsePositiveInt('page', query['page'], 1, maxPage),
-    perPage: parsePositiveInt('per', query['per'], defaultPerPage, maxPerPage),
+    page: parsePositiveInt('page', query.get('page') ?? undefined, 1, maxPage),
+    perPage: parsePositiveInt('per', query.get('per') ?? undefined, defaultPerPage, maxPerPage),
+    cols,
     filters,
   };
+}
+
+/** The request of a leaderboard URL: the page's, its JSON's or its CSV's. */
+export function leaderboardRequestOf(reader: ResultsReader, context: ExperimentContext, url: string): LeaderboardRequest {
+  return parseLeaderboardRequest(context, new URL(url).searchParams, reader.metricKeys(context.record.id));
 }
 
 /** One page of the leaderboard, or every row when `all` (the CSV export). */
@@ -103,6 +142,7 @@ export function loadLeaderboard(reader: ResultsReader, context: ExperimentContex
     experimentId: record.id,
     finalKey: metric.finalKey,
     bestKey: metric.bestKey,
+    metricKeys: request.cols.map((column) => metricKeyOf(column)!),
     groupSeeds: request.grouped,
     sort: request.sort,
     descending: request.descending,
@@ -114,7 +154,8 @@ export function loadLeaderboard(reader: ResultsReader, context: ExperimentContex
     experiment: { id: record.id, name: record.name },
     metric,
     grouped: request.grouped,
-    columns: leaderboardColumns(context, request.grouped),
+    columns: leaderboardColumns(context, request.grouped, request.cols),
+    metricColumns: reader.metricKeys(record.id).map(metricColumnInfo),
     sort: { column: request.sort, direction: request.descending ? 'desc' : 'asc' },
     filters: request.filters.map(({ column, operator, value }) => ({ column, operator, value })),
     page: all ? 1 : request.page,
@@ -132,6 +173,7 @@ export function leaderboardSearch(request: LeaderboardRequest, context: Experime
   if (next.grouped !== context.seedsSwept) params.set('group', next.grouped ? 'seed' : 'none');
   params.set('sort', next.sort);
   params.set('dir', next.descending ? 'desc' : 'asc');
+  if (next.cols.length > 0) params.set('cols', next.cols.join(','));
   for (const filter of next.filters) params.set(`${filterPrefix}${filter.column}`, filter.text);
   if (next.perPage !== defaultPerPage) params.set('per', String(next.perPage));
   if (next.page > 1) params.set('page', String(next.page));
@@ -140,7 +182,7 @@ export function leaderboardSearch(request: LeaderboardRequest, context: Experime
 
 /** The same view with seeds grouped or not, keeping the sort and filters that still name a column. */
 export function regroup(request: LeaderboardRequest, context: ExperimentContext, grouped: boolean): Partial<LeaderboardRequest> {
-  const valid = new Set<string>(leaderboardColumns(context, grouped).map((c) => c.id));
+  const valid = new Set<string>(leaderboardColumns(context, grouped, request.cols).map((c) => c.id));
   const keepSort = valid.has(request.sort);
   return {
     grouped,
@@ -176,7 +218,8 @@ function parsePositiveInt(name: string, text: string | undefined, fallback: numb
 
 /**
  * `[operator] value`, e.g. `>0.9`, `!=none`, `mixed5`. A parameter's value is read as JSON where it
- * can be (0.5, true, null) and as a string otherwise, so `none` needs no quotes.
+ * can be (0.5, true, null) and as a string otherwise, so `none` needs no quotes. Text matches
+ * ignoring case, and a run id by its start (the store's filter does both).
  */
 function parseFilter(column: ColumnInfo, text: string, name: string): LeaderboardFilter {
   const [, operatorText, valueText = ''] = filterPattern.exec(text.trim()) ?? [];
@@ -190,10 +233,11 @@ function parseFilter(column: ColumnInfo, text: string, name: string): Leaderboar
   const value = readValue(column, raw);
   if (column.kind === 'number' && typeof value !== 'number' && !(value === null && !ordering)) fail('a number, optionally after =, !=, <, <=, > or >=');
   if (column.kind === 'text') {
-    if (ordering) fail('a value after = or !=');
-    if (column.id === 'status' && ![...runStatuses, 'mixed'].includes(raw)) fail(`a status: ${[...runStatuses, 'mixed'].join(', ')}`);
+    if (ordering) fail(column.id === 'id' ? 'a run id or its first characters, optionally after = or != (case is ignored)' : 'a value after = or != (case is ignored)');
+    const statuses = [...runStatuses, 'mixed'];
+    if (column.id === 'status' && !statuses.includes(raw.toLowerCase())) fail(`a status (case is ignored): ${statuses.join(', ')}`);
   }
-  if (column.kind === 'param' && ordering && typeof value !== 'number') fail('a number after <, <=, > or >=');
+  if (column.kind === 'param' && ordering && typeof value !== 'number') fail('a number after <, <=, > or >= (text takes = or != and ignores case)');
   return { column: column.id, operator, value };
 }
 

@@ -54,7 +54,7 @@ function ablationBody(context: ExperimentContext, ablation: Ablation, effects: E
 function summaryTable({ factors }: Ablation): Html {
   const ranked = [...factors].sort((a, b) => (b.spread ?? -1) - (a.spread ?? -1));
   return html`<table class="summary">
-    <thead><tr><th>factor</th><th>base</th><th>best level</th><th class="number">best vs base</th><th class="number">spread (best − worst)</th></tr></thead>
+    <thead><tr><th>factor</th><th>base</th><th>best level</th><th class="number">best vs base</th><th class="number">spread (best − worst)</th><th class="number" title="pooled std of runs about their own setting's mean">seed std</th></tr></thead>
     <tbody>
       ${ranked.map((factor) => {
         const best = factor.levels.find((l) => l.label === factor.bestLevel);
@@ -64,6 +64,7 @@ function summaryTable({ factors }: Ablation): Html {
           <td>${factor.bestLevel ?? html`<span class="muted">no difference</span>`}</td>
           <td class="number delta">${best === undefined || best.isBase ? '' : formatSigned(best.delta)}</td>
           <td class="number">${formatNumber(factor.spread)}</td>
+          <td class="number">${formatNumber(factor.seedStd)}</td>
         </tr>`;
       })}
     </tbody>
@@ -81,16 +82,18 @@ function factorCard(factor: FactorSummary, goal: 'maximize' | 'minimize', scale:
     <h2><code>${factor.key}</code></h2>
     <p class="muted">
       base ${factor.base === null ? 'unknown' : html`<strong>${factor.base.label}</strong>${factor.baseSwept ? '' : ' (not among the swept levels, so no Δ)'}`}
-      · spread <strong>${formatNumber(factor.spread)}</strong>${factor.bestLevel === null ? '' : html` · best <strong>${factor.bestLevel}</strong>`}
+      · spread of level means <strong>${formatNumber(factor.spread)}</strong>
+      · seed noise <strong title="pooled std of runs about their own setting's mean">${factor.seedStd === null ? 'unknown (one seed per setting)' : `± ${formatNumber(factor.seedStd)}`}</strong>${factor.bestLevel === null ? '' : html` · best <strong>${factor.bestLevel}</strong>`}
       ${factor.binned ? ' · continuous values, shown in ranges' : ''}
     </p>
     <table class="levels">
-      <thead><tr><th>level</th><th>mean ± std</th><th>n</th><th>Δ vs base</th><th class="bar-cell"></th></tr></thead>
+      <thead><tr><th>level</th><th title="std over the level's runs: other factors' effects included">mean ± std of runs</th><th class="number" title="pooled std of the level's runs about their own setting's mean">seed std</th><th>n</th><th>Δ vs base</th><th class="bar-cell"></th></tr></thead>
       <tbody>
         ${factor.levels.map(
           (level) => html`<tr${level.isBase ? html` class="base"` : ''}>
             <td>${level.label}${level.isBase ? html` <span class="tag">base</span>` : ''}</td>
             <td class="number metric">${formatNumber(level.mean)}${level.std === null ? '' : html` <span class="muted">± ${formatNumber(level.std)}</span>`}</td>
+            <td class="number">${formatNumber(level.seedStd)}</td>
             <td class="number" title="runs with a value / runs${level.failed > 0 ? `; ${level.failed} failed` : ''}">${level.n}/${level.runs}${level.failed > 0 ? html` <span class="status status-failed">${level.failed} failed</span>` : ''}</td>
             <td class="number delta${deltaClass(level.delta, goal)}">${level.isBase ? '' : formatSigned(level.delta)}</td>
             <td class="bar-cell"><span class="bar" style="width: ${barWidth(level.mean).toFixed(1)}%"></span></td>

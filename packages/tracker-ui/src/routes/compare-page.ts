@@ -5,6 +5,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { loadComparison, parseSettings, type ComparedSetting, type Comparison, type ConfigRow } from '../models/compare.ts';
 import { chart } from '../views/chart.ts';
 import { curveOption, palette, type CurveSeries } from '../views/curve-option.ts';
+import { settingCurve } from '../views/setting-curves.ts';
 import { formatDuration, formatNumber, formatSigned } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
@@ -65,9 +66,8 @@ function compareBody({ settings, differences, same }: Comparison): Html {
 function settingCurves(settings: readonly ComparedSetting[], names: readonly string[], train: 'accuracy' | 'loss', validation: 'valAccuracy' | 'valLoss'): CurveSeries[] {
   return settings.flatMap((setting, i) => {
     const color = palette[i % palette.length]!;
-    const band = setting.ids.length > 1 ? setting.curve.map((e) => [e.epoch, e[validation].mean - (e[validation].std ?? 0), e[validation].mean + (e[validation].std ?? 0)] as const) : undefined;
     return [
-      { name: `${names[i]} val`, color, points: setting.curve.map((e) => [e.epoch, e[validation].mean] as const), ...(band ? { band } : {}) },
+      settingCurve(setting, validation, `${names[i]} val`, color),
       { name: `${names[i]} train`, color, dashed: true, points: setting.curve.map((e) => [e.epoch, e[train].mean] as const) },
     ];
   });

@@ -7,7 +7,7 @@ export function experimentsApi({ reader, experiments }: AppDeps): Hono {
     .get('/api/experiments', (c) => c.json(listExperiments(reader, experiments)))
     .get('/api/experiments/:id', (c) => {
       const { record, description, metric, paramKeys, factors, seedsSwept, specText, baseValue } = experiments.load(c.req.param('id'));
-      const progress = reader.progress(record.id, metric.key, 0);
+      const progress = reader.progress(record.id, metric.key, { recent: 0, curves: 0 });
       return c.json({
         ...record,
         description,

@@ -66,6 +66,52 @@ describe('GET /api/experiments/:id/leaderboard', () => {
     expect((await board('group=none&f.index=1')).rows.map((r) => r.index)).toEqual([1]);
   });
 
+  it('adds any stored metric as a column, given repeated or comma-separated, and lists those it can add', async () => {
+    const chosen = await board('group=none&sort=index&dir=asc&cols=metric:wall_seconds,metric:final_val_loss&per=2');
+    expect(chosen.columns.map((c) => c.id).slice(-3)).toEqual(['time', 'metric:wall_seconds', 'metric:final_val_loss']);
+    expect(chosen.columns.at(-1)).toEqual({ id: 'metric:final_val_loss', label: 'final_val_loss', kind: 'number' });
+    expect(chosen.metricColumns.map((c) => c.id)).toEqual([
+      'metric:best_epoch',
+      'metric:best_val_accuracy',
+      'metric:epochs_run',
+      'metric:final_val_accuracy',
+      'metric:final_val_loss',
+      'metric:train_seconds',
+      'metric:wall_seconds',
+    ]);
+    expect(chosen.rows.map((r) => r.metrics)).toEqual([
+      { final_val_loss: { mean: 0.37, std: null }, wall_seconds: { mean: 4.5, std: null } },
+      { final_val_loss: { mean: 0.37, std: null }, wall_seconds: { mean: 5.5, std: null } },
+    ]);
+    const repeated = await board('group=none&sort=index&dir=asc&cols=metric:wall_seconds&cols=metric:final_val_loss&per=2');
+    expect(repeated.columns).toEqual(chosen.columns);
+    expect(repeated.rows).toEqual(chosen.rows);
+  });
+
+  it('sorts and filters by a metric column like a fixed one, showing it without being chosen', async () => {
+    const sorted = await board('group=none&sort=metric:wall_seconds&dir=desc&per=2');
+    expect(sorted.columns.at(-1)?.id).toBe('metric:wall_seconds');
+    expect(sorted.rows.map((r) => r.metrics['wall_seconds']?.mean)).toEqual([12.5, 11.5]);
+    const filtered = await board(`group=none&sort=index&dir=asc&${encodeURIComponent('f.metric:wall_seconds')}=${encodeURIComponent('<6')}`);
+    expect(filtered.rows.map((r) => r.index)).toEqual([1, 2]);
+    expect(filtered.filters).toEqual([{ column: 'metric:wall_seconds', operator: '<', value: 6 }]);
+  });
+
+  it('averages a metric column over the seeds of a setting, with its spread', async () => {
+    const grouped = await board('sort=index&dir=asc&cols=metric:wall_seconds&per=1');
+    expect(grouped.rows[0]?.metrics['wall_seconds']).toEqual({ mean: 5, std: expect.closeTo(Math.SQRT1_2) });
+  });
+
+  it('matches a run id by its start and text ignoring case', async () => {
+    const [first, second] = [h.sample.runIds[0]!, h.sample.runIds[1]!];
+    const byPrefix = await board(`group=none&f.id=${first.slice(0, 5).toUpperCase()}`);
+    expect(byPrefix.rows.map((r) => r.id)).toEqual(h.sample.runIds.filter((id) => id.startsWith(first.slice(0, 5))));
+    expect((await board(`group=none&f.id=${second}`)).rows.map((r) => r.id)).toEqual([second]);
+    expect((await board('group=none&f.status=DONE')).total).toBe(9);
+    expect((await board('group=none&f.status=!%3DDone')).total).toBe(3);
+    expect((await board('group=none&f.param:backbone.cutoff=BLOCK1')).total).toBe(6);
+  });
+
   it('pages in the database and reports the total over all pages', async () => {
     const second = await board('group=none&sort=index&dir=asc&per=5&page=2');
     expect(second).toMatchObject({ page: 2, perPage: 5, total: 12, pageCount: 3 });
@@ -91,8 +137,14 @@ describe('GET /api/experiments/:id/leaderboard', () => {
     ['f.best=high', 'f.best: expected a number'],
     ['f.best=%3E', 'f.best: expected a value after the operator'],
     ['f.status=finished', 'f.status: expected a status'],
-    ['f.status=%3Edone', 'f.status: expected a value after = or !='],
-    ['f.param:backbone.cutoff=%3Eblock1', 'f.param:backbone.cutoff: expected a number after <'],
+    ['f.status=%3Edone', 'f.status: expected a value after = or != (case is ignored)'],
+    ['f.status=Finished', 'f.status: expected a status (case is ignored): queued, running, done, failed, interrupted, mixed'],
+    ['group=none&f.id=%3Eab', 'f.id: expected a run id or its first characters, optionally after = or != (case is ignored)'],
+    ['f.param:backbone.cutoff=%3Eblock1', 'f.param:backbone.cutoff: expected a number after <, <=, > or >= (text takes = or != and ignores case)'],
+    ['cols=metric:nope', 'cols: unknown column "metric:nope"; expected one of metric:best_epoch, metric:best_val_accuracy, metric:epochs_run'],
+    ['cols=metric:wall_seconds,best', 'cols: unknown column "best"; expected one of metric:best_epoch'],
+    ['sort=metric:nope', 'sort: unknown column "metric:nope"; expected one of index, param:backbone.cutoff, param:head.dropout, n, status, final, best, epochs, time, metric:best_epoch'],
+    ['f.metric:wall_seconds=slow', 'f.metric:wall_seconds: expected a number'],
   ])('answers %s with 400 and says what was wrong', async (query, message) => {
     const response = await h.get(`${base}?${query}`);
     expect(response.status).toBe(400);
@@ -129,7 +181,19 @@ describe('GET /api/experiments/:id/leaderboard.csv', () => {
     expect(first).toMatch(new RegExp(`^1,${h.sample.runIds[0]} ${h.sample.runIds[1]},1 2,block1,0,2,2,done,`));
   });
 
+  it('exports chosen metric columns at full precision, with their std for seed groups', async () => {
+    const perRun = await h.get(`${base}.csv?group=none&sort=index&dir=asc&cols=metric:wall_seconds,metric:final_val_loss`);
+    const [header, first] = perRun.body.split('\r\n');
+    expect(header).toBe('index,run_id,backbone.cutoff,head.dropout,seed,status,final_val_accuracy,best_val_accuracy,epochs,train_seconds,wall_seconds,final_val_loss');
+    expect(first).toBe(`1,${h.sample.runIds[0]},block1,0,1,done,0.6499999999999999,0.7,3,4.5,4.5,0.37`);
+    const grouped = await h.get(`${base}.csv?sort=index&dir=asc&cols=metric:wall_seconds`);
+    const [groupHeader, group] = grouped.body.split('\r\n');
+    expect(groupHeader).toMatch(/,epochs,train_seconds,wall_seconds,wall_seconds_std$/);
+    expect(group).toMatch(/,3,5,5,0\.7071067811865476$/);
+  });
+
   it('validates its query like the JSON leaderboard', async () => {
     expect((await h.get(`${base}.csv?sort=nope`)).status).toBe(400);
+    expect((await h.get(`${base}.csv?cols=metric:nope`)).status).toBe(400);
   });
 });

@@ -56,6 +56,58 @@ describe('leaderboard page (/experiments/:id)', () => {
     expect(body).toContain(`type="checkbox" form="compare" name="run" value="${h.sample.runIds[2]},${h.sample.runIds[3]}"`);
   });
 
+  it('offers every stored metric as a column checkbox of the filters form, ticked when shown', async () => {
+    const { body } = await h.get(`${path}?group=none&sort=index&dir=asc&cols=metric:wall_seconds`);
+    const fragments = [
+      '<summary>columns (1 of 7 metrics)</summary>',
+      '<input type="checkbox" form="filters" name="cols" value="metric:wall_seconds" checked />',
+      '<input type="checkbox" form="filters" name="cols" value="metric:final_val_loss" />',
+      '<th class="number" data-column="metric:wall_seconds">',
+      // header links keep the chosen columns
+      'href="?group=none&amp;sort=metric%3Awall_seconds&amp;dir=asc&amp;cols=metric%3Awall_seconds">wall_seconds</a>',
+      'name="f.metric:wall_seconds"',
+    ];
+    for (const fragment of fragments) expect(body).toContain(fragment);
+  });
+
+  it('shows every number at three to four significant digits, the stored value in the tooltip', async () => {
+    const metricCell = (short: string, full: string): string => `<td class="number metric"><span title="${full}">${short}</span></td>`;
+    const grouped = await h.get(`${path}?sort=index&dir=asc&cols=metric:wall_seconds,metric:final_val_loss&per=1`);
+    for (const [short, full] of [
+      ['5 ± 0.7071', '5 ± 0.7071067811865476'],
+      ['0.6400 ± 0.0141', '0.6399999999999999 ± 0.014142135623730172'],
+      ['0.3700 ± 0.0000', '0.37 ± 0'],
+    ]) {
+      expect(grouped.body).toContain(metricCell(short!, full!));
+    }
+    const perRun = await h.get(`${path}?group=none&sort=index&dir=asc&per=1`);
+    expect(perRun.body).toContain(metricCell('0.6500', '0.6499999999999999'));
+    expect(perRun.body).toContain(metricCell('0.7000', '0.7'));
+    expect(perRun.body).toContain('<td class="number">4.5s</td>');
+  });
+
+  it('selects the rows per page in the filters form, keeping the rest of the view', async () => {
+    const { body } = await h.get(`${path}?group=none&sort=index&dir=asc&per=4&f.status=done`);
+    expect(body).toContain('<select name="per" form="filters" data-autosubmit aria-label="rows per page">');
+    // a count typed into the URL is among the choices while it is shown
+    expect(body).toContain('<option value="4" selected>4</option><option value="25">25</option><option value="50">50</option>');
+    expect(body).not.toContain('type="hidden" name="per"');
+    expect(body).toContain('<input type="hidden" name="sort" value="index" />');
+    const standard = await h.get(`${path}?per=25`);
+    expect(standard.body).toContain('<option value="25" selected>25</option>');
+  });
+
+  it('clears every filter with one link that keeps the sort, grouping, columns and page size', async () => {
+    const { body } = await h.get(`${path}?group=none&sort=index&dir=asc&cols=metric:wall_seconds&per=4&f.status=DONE&f.param:head.dropout=0`);
+    expect(body).toContain('<a class="clear-filters" href="?group=none&amp;sort=index&amp;dir=asc&amp;cols=metric%3Awall_seconds&amp;per=4">clear filters</a>');
+    expect((await h.get(`${path}?group=none`)).body).not.toContain('clear filters');
+  });
+
+  it('explains the filter syntax, case and run id prefixes included', async () => {
+    const { body } = await h.get(path);
+    expect(body).toContain('Text ignores case (<code>DONE</code> finds done runs), and a run id matches by its first characters (<code>a1e9</code>).');
+  });
+
   it('says so when nothing matches', async () => {
     const { body } = await h.get(`${path}?f.best=%3E2`);
     expect(body).toContain('No row matches these filters.');

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { LeaderboardColumn, LeaderboardRow } from '@tlab/core';
+import { metricKeyOf, type LeaderboardColumn, type LeaderboardRow } from '@tlab/core';
 import type { AppDeps } from '../app-deps.ts';
 import type { ExperimentContext } from '../experiment-context.ts';
 import {
   filterInputName,
+  leaderboardRequestOf,
   leaderboardSearch,
   loadLeaderboard,
-  parseLeaderboardRequest,
+  perPageChoices,
   regroup,
   type ColumnInfo,
   type Leaderboard,
@@ -15,16 +16,17 @@ import {
 } from '../models/leaderboard.ts';
 import { compareHref, maxCompared } from '../models/compare.ts';
 import { experimentCrumbs, experimentHeader } from '../views/experiment-header.ts';
-import { formatCount, formatDuration, formatSummary } from '../views/format.ts';
+import { formatCount, formatDuration } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
 import { paramValue } from '../views/param-chips.ts';
 import { statusBadge } from '../views/status.ts';
+import { numberValue, summaryValue } from '../views/tooltip.ts';
 
 export function leaderboardPage({ reader, experiments }: AppDeps): Hono {
   return new Hono().get('/experiments/:id', (c) => {
     const context = experiments.load(c.req.param('id'));
-    const request = parseLeaderboardRequest(context, c.req.query());
+    const request = leaderboardRequestOf(reader, context, c.req.url);
     const board = loadLeaderboard(reader, context, request);
     return c.html(
       page({
@@ -41,12 +43,17 @@ function leaderboardBody(context: ExperimentContext, request: LeaderboardRequest
   const apiBase = `/api/experiments/${context.record.id}/leaderboard`;
   const unit = board.grouped ? 'settings' : 'runs';
   return html`<div class="toolbar">
-      <span><strong>${board.total}</strong> ${unit}${request.filters.length > 0 ? ' match the filters' : ''}</span>
+      <span>
+        <strong>${board.total}</strong> ${unit}${request.filters.length > 0
+          ? html` match the filters · <a class="clear-filters" href="${search({ filters: [], page: 1 })}">clear filters</a>`
+          : ''}
+      </span>
       <span class="toggle">
         ${board.grouped
           ? html`one row per seed group (mean ± std) · <a href="${search(regroup(request, context, false))}">one row per run</a>`
           : html`one row per run · <a href="${search(regroup(request, context, true))}">group seeds</a>`}
       </span>
+      ${columnChooser(board, request)}
       <span class="spacer"></span>
       <a href="${apiBase}.csv${search({ page: 1 })}">CSV</a>
       <a href="${apiBase}${search({})}">JSON</a>
@@ -57,7 +64,6 @@ function leaderboardBody(context: ExperimentContext, request: LeaderboardRequest
       ${board.grouped === context.seedsSwept ? '' : html`<input type="hidden" name="group" value="${board.grouped ? 'seed' : 'none'}" />`}
       <input type="hidden" name="sort" value="${request.sort}" />
       <input type="hidden" name="dir" value="${request.descending ? 'desc' : 'asc'}" />
-      <input type="hidden" name="per" value="${request.perPage}" />
     </form>
     <form id="compare" method="get" action="/compare"></form>
     <div class="table-wrap">
@@ -80,7 +86,27 @@ function leaderboardBody(context: ExperimentContext, request: LeaderboardRequest
       </table>
     </div>
     ${pager(board, search)}
-    <p class="hint muted">Filters: a value (<code>none</code>, <code>0.5</code>) or an operator and a value (<code>&gt;0.9</code>, <code>!=failed</code>, <code>&lt;=10</code>); <code>null</code> matches missing values. Sorting, filtering and paging run in the database.</p>`;
+    <p class="hint muted">
+      Filters: a value (<code>none</code>, <code>0.5</code>) or an operator and a value (<code>&gt;0.9</code>, <code>!=failed</code>, <code>&lt;=10</code>); <code>null</code>
+      matches missing values. Text ignores case (<code>DONE</code> finds done runs), and a run id matches by its first characters (<code>a1e9</code>). Sorting, filtering and
+      paging run in the database.
+    </p>`;
+}
+
+/** Every stored metric as a checkbox of the filters form, so choosing columns keeps the sort, filters and grouping. */
+function columnChooser(board: Leaderboard, request: LeaderboardRequest): Html {
+  if (board.metricColumns.length === 0) return html``;
+  return html`<details class="column-chooser">
+    <summary>columns (${request.cols.length} of ${board.metricColumns.length} metrics)</summary>
+    <div class="chooser-body">
+      ${board.metricColumns.map(
+        (column) =>
+          html`<label><input type="checkbox" form="filters" name="cols" value="${column.id}"${request.cols.includes(column.id) ? ' checked' : ''} /> <code>${column.label}</code></label>`,
+      )}
+      <p class="muted">A metric the table is sorted or filtered by stays shown.</p>
+      <button type="submit" form="filters">Show columns</button>
+    </div>
+  </details>`;
 }
 
 function headerCell(column: ColumnInfo, request: LeaderboardRequest, context: ExperimentContext, search: (changes: Partial<LeaderboardRequest>) => string): Html {
@@ -99,7 +125,7 @@ function firstDirectionIsDescending(column: LeaderboardColumn, context: Experime
 
 function filterCell(column: ColumnInfo, request: LeaderboardRequest): Html {
   const active = request.filters.find((f) => f.column === column.id);
-  const placeholder = column.kind === 'number' ? '>0.9' : column.id === 'status' ? 'done' : column.id === 'id' ? 'run id' : 'value';
+  const placeholder = column.kind === 'number' ? '>0.9' : column.id === 'status' ? 'done' : column.id === 'id' ? 'id or its start' : 'value';
   return html`<th class="${column.kind}"><input form="filters" name="${filterInputName(column.id)}" value="${active?.text ?? ''}" placeholder="${placeholder}" aria-label="filter ${column.label}" /></th>`;
 }
 
@@ -114,6 +140,8 @@ function leaderboardRow(row: LeaderboardRow, board: Leaderboard): Html {
 function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
   const id = column.id;
   if (id.startsWith('param:')) return html`<td class="param">${paramValue(row.params[id.slice('param:'.length)])}</td>`;
+  const metric = metricKeyOf(id);
+  if (metric !== undefined) return html`<td class="number metric">${summaryValue(row.metrics[metric] ?? { mean: null, std: null })}</td>`;
   switch (id) {
     case 'index':
       return html`<td class="number">${row.index}</td>`;
@@ -129,13 +157,13 @@ function bodyCell(column: ColumnInfo, row: LeaderboardRow): Html {
     case 'status':
       return html`<td class="text">${statusBadge(row.status)}</td>`;
     case 'final':
-      return html`<td class="number metric">${formatSummary(row.final)}</td>`;
+      return html`<td class="number metric">${summaryValue(row.final)}</td>`;
     case 'best':
-      return html`<td class="number metric">${formatSummary(row.best)}</td>`;
+      return html`<td class="number metric">${summaryValue(row.best)}</td>`;
     case 'epochs':
-      return html`<td class="number">${formatCount(row.epochs)}</td>`;
+      return html`<td class="number">${numberValue(row.epochs, formatCount)}</td>`;
     case 'time':
-      return html`<td class="number">${formatDuration(row.trainSeconds)}</td>`;
+      return html`<td class="number">${numberValue(row.trainSeconds, formatDuration, 's')}</td>`;
   }
   return html`<td></td>`;
 }
@@ -146,12 +174,17 @@ function emptyMessage(request: LeaderboardRequest, board: Leaderboard): string {
 }
 
 function pager(board: Leaderboard, search: (changes: Partial<LeaderboardRequest>) => string): Html {
-  if (board.total === 0) return html``;
   const first = (board.page - 1) * board.perPage + 1;
   const last = Math.min(board.total, board.page * board.perPage);
+  // Any `per` up to the limit can be asked for in the URL; the selector shows it among its choices.
+  const choices = [...new Set<number>([...perPageChoices, board.perPage])].sort((a, b) => a - b);
+  const options = choices.map((n) => html`<option value="${n}"${n === board.perPage ? ' selected' : ''}>${n}</option>`);
+  const perPage = html`<label class="per-page"><select name="per" form="filters" data-autosubmit aria-label="rows per page">${options}</select> per page</label>`;
+  if (board.total === 0) return html`<nav class="pager">${perPage}</nav>`;
   return html`<nav class="pager">
     ${board.page > 1 ? html`<a href="${search({ page: board.page - 1 })}" rel="prev">‹ previous</a>` : html`<span class="muted">‹ previous</span>`}
     <span>${first <= board.total ? `rows ${first}–${last} of ${board.total}` : `${board.total} rows`} · page ${board.page} of ${board.pageCount}</span>
     ${board.page < board.pageCount ? html`<a href="${search({ page: board.page + 1 })}" rel="next">next ›</a>` : html`<span class="muted">next ›</span>`}
+    ${perPage}
   </nav>`;
 }

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppDeps } from '../app-deps.ts';
-import { loadLive, type LiveSweep } from '../models/live.ts';
+import { curvePoints, loadLive, type LiveSweep, type RunPhase } from '../models/live.ts';
 import { chart } from '../views/chart.ts';
-import { curveOption } from '../views/curve-option.ts';
+import { curveOption, palette } from '../views/curve-option.ts';
 import { epochSeries } from '../views/epoch-charts.ts';
 import { experimentCrumbs, experimentHeader } from '../views/experiment-header.ts';
-import { formatNumber, formatTime } from '../views/format.ts';
+import { formatCount, formatDuration, formatNumber, formatTime } from '../views/format.ts';
 import type { Html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
 import { paramChips } from '../views/param-chips.ts';
@@ -40,6 +40,7 @@ function liveBody(live: LiveSweep, active: boolean): Html {
           : 'No run is queued or training: nothing here will change until another sweep starts (then reload).'}
       </p>
     </section>
+    ${curvesSection(live)}
     <section>
       <h2>Running</h2>
       ${live.running.length === 0
@@ -49,9 +50,8 @@ function liveBody(live: LiveSweep, active: boolean): Html {
             return html`<div class="running-run" data-run="${run.id}">
               <h3><a href="/runs/${run.id}"><code>${run.id}</code></a> · epoch <span class="epochs-done">${run.epochsDone}</span> of ${run.epochsPlanned}</h3>
               <p>${paramChips(run.params)}</p>
-              ${run.epochs.length === 0
-                ? html`<p class="muted">started ${formatTime(run.startedAt)}; no epoch yet — a group's first run also computes the frozen features of every image first, which can take longer than an epoch</p>`
-                : chart(`live-chart-${i}`, curveOption('accuracy per epoch', 'accuracy', accuracy), { height: 260 })}
+              ${phaseLine(run.phase, run.startedAt)}
+              ${run.epochs.length === 0 ? '' : chart(`live-chart-${i}`, curveOption('accuracy per epoch', 'accuracy', accuracy), { height: 260 })}
             </div>`;
           })}
     </section>
@@ -74,4 +74,43 @@ function liveBody(live: LiveSweep, active: boolean): Html {
             </tbody>
           </table>`}
     </section>`;
+}
+
+const phaseWords: Record<RunPhase['kind'], string> = {
+  starting: 'loading the frozen part',
+  features: 'computing the frozen features',
+  train: 'training',
+  validate: 'validating',
+};
+
+/** The running run's phase with its own bar and ETA: the feature pass is not an epoch. */
+function phaseLine(phase: RunPhase, startedAt: string | null): Html {
+  const fraction = phase.step === null || phase.steps === null || phase.steps === 0 ? null : phase.step / phase.steps;
+  return html`<div class="phase" data-phase="${phase.kind}">
+    ${fraction === null ? '' : html`<div class="progress-bar small"><span style="width: ${(100 * fraction).toFixed(1)}%"></span></div>`}
+    <p>
+      <strong>${phaseWords[phase.kind]}</strong>
+      ${phase.step === null ? html` · started ${formatTime(startedAt)}` : html` · batch ${phase.step} of ${phase.steps}`}
+      ${phase.kind === 'features'
+        ? html` · ${formatCount(phase.computedImages)} images so far; the group's other runs read them from the cache`
+        : ''}
+      ${phase.etaSeconds === null ? '' : html` · <span class="eta">about ${formatDuration(phase.etaSeconds)} left in the ${phase.etaOf}</span>`}
+    </p>
+  </div>`;
+}
+
+/** Every recent run's curve of the experiment metric on one chart: running ones in colour, finished ones grey. */
+function curvesSection(live: LiveSweep): Html {
+  const drawn = live.curves.filter((curve) => curve.epochs.length > 0);
+  if (drawn.length === 0) return html``;
+  const series = drawn.map((curve) => ({
+    name: curve.id,
+    color: curve.status === 'running' ? palette[0] : '#94a3b8',
+    points: curvePoints(curve.epochs, live.metric),
+  }));
+  return html`<section>
+    <h2>${live.metric.name} of the latest ${drawn.length} runs</h2>
+    ${chart('live-curves', curveOption(`${live.metric.name} per epoch`, live.metric.name, series, { legend: false }), { height: 300 })}
+    <p class="muted">Blue: training now; grey: finished or stopped. Hover a line for its run.</p>
+  </section>`;
 }

@@ -1,6 +1,9 @@
 /** Eight colours that stay apart for up to eight compared runs. */
 export const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'] as const;
 
+/** The most a 12px sans-serif character takes (DejaVu Sans; Arial is narrower): room for labels echarts measures without fonts. */
+export const labelCharWidth = 8;
+
 export interface CurveSeries {
   readonly name: string;
   /** [epoch, value]; NaN (a diverged epoch) leaves a gap. */

@@ -1,24 +1,22 @@
 import { html } from 'hono/html';
 import type { LevelComparison } from '@tlab/core';
 import type { Effects } from '../models/effects.ts';
-import { formatNumber, formatSigned } from './format.ts';
+import { forestExtent, verdictColours } from './forest-option.ts';
+import { formatMeanInterval, formatP, formatSigned, formatSignedInterval, formatVerdict } from './format.ts';
 import type { Html } from './html.ts';
 
 const plotWidth = 240;
 const plotHeight = 18;
 
-/**
- * Each level's paired effect against the base, with its 95% interval drawn as a forest plot on one
- * axis for the whole table. The axis spans the intervals (zero marked, not forced to the left
- * edge), so 0.921 against 0.946 is a visible gap rather than two equal bars.
- */
+export const noPairedEffects = 'No level has a run to pair with a base run (same seed, same other values), so there are no paired effects.';
+
+/** Each level's paired effect against the base, with its 95% interval drawn as a forest plot on one axis (forestExtent) for the whole table. */
 export function effectsTable({ factors, metric, test, alpha }: Effects): Html {
   const compared = factors.flatMap((f) => f.levels.flatMap((l) => (l.comparison === null ? [] : [l.comparison])));
   if (compared.length === 0) {
-    return html`<p class="muted">No level has a run to pair with a base run (same seed, same other values), so there are no paired effects.</p>`;
+    return html`<p class="muted">${noPairedEffects}</p>`;
   }
-  const ends = compared.flatMap((c) => [c.meanDifference, c.confidenceInterval?.lower ?? c.meanDifference, c.confidenceInterval?.upper ?? c.meanDifference, 0]);
-  const [low, high] = [Math.min(...ends), Math.max(...ends)];
+  const { low, high } = forestExtent(compared);
   const x = (value: number): number => (high === low ? plotWidth / 2 : 6 + ((value - low) / (high - low)) * (plotWidth - 12));
   return html`<table class="effects">
     <thead>
@@ -34,7 +32,7 @@ export function effectsTable({ factors, metric, test, alpha }: Effects): Html {
           (level, i) => html`<tr${level.isBase ? html` class="base"` : ''}>
             <td>${i === 0 ? html`<code>${factor.factor}</code>${factor.balanced ? '' : html` <span class="tag" title="levels have different numbers of pairs">unbalanced</span>`}` : ''}</td>
             <td>${factor.labels[i]}${level.isBase ? html` <span class="tag">base</span>` : ''}</td>
-            <td class="number">${level.cell === null ? '–' : cellText(level.cell.mean, level.cell.confidenceInterval, level.cell.n)}</td>
+            <td class="number">${level.cell === null ? '–' : formatMeanInterval(level.cell.mean, level.cell.confidenceInterval, level.cell.n)}</td>
             ${level.comparison === null ? html`<td colspan="6" class="muted">${level.isBase ? '' : 'no base run to pair with'}</td>` : comparisonCells(level.comparison, test, metric.goal, x)}
           </tr>`,
         ),
@@ -43,20 +41,16 @@ export function effectsTable({ factors, metric, test, alpha }: Effects): Html {
   </table>`;
 }
 
-function cellText(mean: number, interval: { lower: number; upper: number } | null, n: number): string {
-  return interval === null ? `${formatNumber(mean)} (n=${n})` : `${formatNumber(mean)} ± ${formatNumber(interval.upper - mean)} (n=${n})`;
-}
-
 function comparisonCells(c: LevelComparison, test: string, goal: 'maximize' | 'minimize', x: (value: number) => number): Html {
   const interval = c.confidenceInterval;
   const verdictClass = c.verdict === 'no evidence' ? '' : c.verdict === 'better' ? ' better' : ' worse';
-  const colour = c.verdict === 'better' ? '#15803d' : c.verdict === 'worse' ? '#b91c1c' : '#64748b';
+  const colour = verdictColours[c.verdict];
   const testName = c.test === 'mcnemar' ? 'McNemar (one seed)' : (c.test ?? test);
   return html`<td class="number delta${verdictClass}">${formatSigned(c.meanDifference)}</td>
-    <td class="number">${interval === null ? '–' : `${formatSigned(interval.lower)} … ${formatSigned(interval.upper)}`}</td>
+    <td class="number">${formatSignedInterval(interval)}</td>
     <td class="number">${c.pairs}</td>
-    <td class="number" title="${testName}; unadjusted ${c.p === null ? '–' : c.p.toPrecision(3)}">${c.pAdjusted === null ? '–' : c.pAdjusted.toPrecision(3)}</td>
-    <td class="delta${verdictClass}">${c.verdict}${goal === 'minimize' && c.verdict !== 'no evidence' ? ' (lower is better)' : ''}</td>
+    <td class="number" title="${testName}; unadjusted ${formatP(c.p)}">${formatP(c.pAdjusted)}</td>
+    <td class="delta${verdictClass}">${formatVerdict(c.verdict, goal)}</td>
     <td>
       <svg class="forest" width="${plotWidth}" height="${plotHeight}" viewBox="0 0 ${plotWidth} ${plotHeight}" role="img" aria-label="Δ ${formatSigned(c.meanDifference)}">
         <line x1="${x(0).toFixed(1)}" y1="0" x2="${x(0).toFixed(1)}" y2="${plotHeight}" stroke="#94a3b8" stroke-dasharray="2 2" />

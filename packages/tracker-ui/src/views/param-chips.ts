@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { formatValue } from '@tlab/core';
 import type { Html } from './html.ts';
+import { shortened } from './tooltip.ts';
 
 /** A run's swept values as `key = value` chips. */
 export function paramChips(params: Readonly<Record<string, unknown>>): Html {
@@ -12,6 +13,5 @@ export const shownDigits = 4;
 
 /** A swept value with numbers at four significant digits, the full value in the tooltip when they differ. */
 export function paramValue(value: unknown): Html {
-  const [short, full] = [formatValue(value, { significant: shownDigits }), formatValue(value)];
-  return short === full ? html`${short}` : html`<span title="${full}">${short}</span>`;
+  return shortened(formatValue(value, { significant: shownDigits }), formatValue(value));
 }

@@ -174,13 +174,22 @@ describe.skipIf(!hasChromium)('tracker UI in Chromium over a real sweep (needs c
       writer.startRun('live-run', template!.environment!);
       await page.goto(url(`/experiments/${experimentId}/live`));
       expect(await page.textContent('.experiment-head h1')).toBe(name);
-      expect(await page.textContent('.running-run')).toContain('no epoch yet');
+      expect(await page.textContent('.running-run')).toContain('loading the frozen part');
       expect(await page.locator('.live-badge').count()).toBe(1);
+
+      // A group's first epoch computes the frozen features: its own phase, progress and ETA (defect 7).
+      writer.recordProgress('live-run', { epoch: 1, phase: 'train', step: 8, steps: 32, computedImages: 256, epochSeconds: 20 });
+      await page.waitForSelector('.phase[data-phase="features"]', { timeout: 20_000 });
+      const phase = await page.textContent('.running-run .phase');
+      expect(phase).toContain('computing the frozen features');
+      expect(phase).toContain('batch 8 of 32');
+      expect(phase).toContain('about 1m 00s left in the feature pass');
 
       writer.recordEpoch('live-run', { epoch: 1, loss: 0.9, accuracy: 0.5, valLoss: 0.95, valAccuracy: 0.45, seconds: 1 });
       writer.recordEpoch('live-run', { epoch: 2, loss: 0.7, accuracy: 0.6, valLoss: 0.8, valAccuracy: 0.55, seconds: 1 });
       await page.waitForSelector('.epochs-done:text-is("2")', { timeout: 20_000 });
-      expect(await drawnSeries()).toEqual([[2, 2]]);
+      // The overlaid validation curves of the latest runs (this one), then the run's own train/val chart.
+      expect(await drawnSeries()).toEqual([[2], [2, 2]]);
 
       writer.finishRun('live-run', { metrics: { best_val_accuracy: 0.55 }, evaluatedEpoch: 1, confusion: { classes: ['a', 'b'], matrix: [[1, 0], [0, 1]] }, predictions: [], checkpoint: null });
       await page.waitForSelector('text=No run is training right now.', { timeout: 20_000 });

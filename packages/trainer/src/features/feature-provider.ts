@@ -25,6 +25,8 @@ export interface FeatureProvider {
   readonly featureShape: readonly number[];
   /** Contiguous [items, ...featureShape]. */
   features(request: FeatureRequest): Promise<Float32Array>;
+  /** Images this provider ran the backbone on so far: every request without a cache, the misses with one. */
+  computedImages(): number;
 }
 
 export interface FeatureProviderOptions {
@@ -48,7 +50,9 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
   if (!featureShape) throw new RangeError(`the frozen part computes ${extractor.cutoffs.join(', ')}, not ${cutoff}`);
   const size = featureShape.reduce((a, b) => a * b, 1);
 
+  let computed = 0;
   const compute = async (request: FeatureRequest): Promise<Record<string, Float32Array>> => {
+    computed += request.items.length;
     const batch = await options.loadImageBatch(request.items, {
       imageSize: options.imageSize,
       preprocessing: options.preprocessing,
@@ -61,7 +65,7 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
   };
 
   if (!cache) {
-    return { featureShape, features: async (request) => (await compute(request))[cutoff]! };
+    return { featureShape, features: async (request) => (await compute(request))[cutoff]!, computedImages: () => computed };
   }
 
   const keyOf = (layer: string, item: DatasetItem, sampleId: number, request: FeatureRequest): string =>
@@ -83,6 +87,7 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
 
   return {
     featureShape,
+    computedImages: () => computed,
     async features(request) {
       const out = new Float32Array(request.items.length * size);
       const keys = request.items.map((item, i) => keyOf(cutoff, item, request.sampleIds[i]!, request));

@@ -19,10 +19,13 @@ function syntheticDataset(classes: number, perClass: number): Dataset {
 
 function syntheticFeatures(onRequest?: (request: FeatureRequest) => void): FeatureProvider {
   const size = featureShape.reduce((a, b) => a * b, 1);
+  let computed = 0;
   return {
     featureShape,
+    computedImages: () => computed,
     async features(request) {
       onRequest?.(request);
+      computed += request.items.length;
       const out = new Float32Array(request.items.length * size);
       request.items.forEach((item, i) => {
         const random = createRandom(deriveSeed(1, item.sha256, request.epoch, request.sampleIds[i]!));

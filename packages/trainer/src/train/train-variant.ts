@@ -9,9 +9,21 @@ import { EarlyStopping } from './early-stopping.ts';
 import type { EpochMetrics } from './epoch-metrics.ts';
 import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
 
-export type TrainProgress =
-  | { readonly phase: 'train'; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number; readonly loss: number; readonly accuracy: number }
-  | { readonly phase: 'validate'; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number };
+interface StepProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly step: number;
+  readonly steps: number;
+  /** Images whose frozen features this run computed so far (the rest came from the cache). */
+  readonly computedImages: number;
+  readonly epochSeconds: number;
+}
+
+/** A step's own part of a progress report; the epoch's reporter adds the rest. */
+type StepReport = { readonly step: number; readonly steps: number } & ({ readonly phase: 'train'; readonly loss: number; readonly accuracy: number } | { readonly phase: 'validate' });
+type ReportStep = (report: StepReport) => void;
+
+export type TrainProgress = (StepProgress & { readonly phase: 'train'; readonly loss: number; readonly accuracy: number }) | (StepProgress & { readonly phase: 'validate' });
 
 export interface TrainVariantInput {
   readonly config: ResolvedConfig;
@@ -68,9 +80,17 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   try {
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
       const epochStarted = performance.now();
-      const trained = await trainEpoch(input, head, featureBatches, epoch, timings);
+      const report: ReportStep = (step) =>
+        input.onProgress?.({
+          ...step,
+          epoch,
+          epochs: config.train.epochs,
+          computedImages: input.features.computedImages(),
+          epochSeconds: (performance.now() - epochStarted) / 1000,
+        });
+      const trained = await trainEpoch(input, head, featureBatches, epoch, timings, report);
       trainedImages += trained.images;
-      const validation = await validate(input, head, featureBatches, epoch, timings);
+      const validation = await validate(input, head, featureBatches, timings, report);
       const metrics: EpochMetrics = {
         epoch,
         loss: trained.loss,
@@ -120,7 +140,7 @@ interface Timings {
   headSeconds: number;
 }
 
-async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings) {
+async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings, report: ReportStep) {
   const { config, dataset } = input;
   const batchSize = config.train.batch_size;
   const samples = epochSamples(dataset.train.length, config, epoch);
@@ -144,7 +164,7 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
         lossSum += loss! * batch.length;
         correctSum += accuracy! * batch.length;
         seen += batch.length;
-        input.onProgress?.({ phase: 'train', epoch, epochs: config.train.epochs, step: step + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen });
+        report({ phase: 'train', step: step + 1, steps, loss: lossSum / seen, accuracy: correctSum / seen });
       } finally {
         labels.dispose();
         batchFeatures.dispose();
@@ -154,7 +174,7 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
   return { loss: lossSum / seen, accuracy: correctSum / seen, images: seen };
 }
 
-async function validate(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings): Promise<Validation> {
+async function validate(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, timings: Timings, report: ReportStep): Promise<Validation> {
   const { config, dataset } = input;
   const classCount = dataset.classes.length;
   const batchSize = config.train.batch_size;
@@ -179,7 +199,7 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
           probabilities.push(p);
           confusion[actual[i]!]![predictedClass(p)]! += 1;
         });
-        input.onProgress?.({ phase: 'validate', epoch, epochs: config.train.epochs, step: step + 1, steps });
+        report({ phase: 'validate', step: step + 1, steps });
       } finally {
         batchFeatures.dispose();
       }
