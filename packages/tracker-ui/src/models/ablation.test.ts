@@ -49,7 +49,9 @@ describe('loadAblation', () => {
     expect(units!.levels[0]!.std).toBeCloseTo(Math.sqrt((2 * 0.11 ** 2 + 2 * 0.09 ** 2) / 3));
     expect(units!.levels[0]!.seedStd).toBeCloseTo(0.01 * Math.SQRT2);
     expect(units!.levels[1]!.seedStd).toBeNull();
-    expect(units!.seedStd).toBeCloseTo(0.01 * Math.SQRT2);
+    // Every factor's levels hold all settings: the experiment's seed noise pools them.
+    const { seedStd } = loadAblation(readerWith({ 'head.units': [sixtyFour, level(256, 0.3)] }), context(['head.units'], { 'head.units': 64 }), { x: null, y: null });
+    expect(seedStd).toBeCloseTo(0.01 * Math.SQRT2);
   });
 
   it('has no deltas when the base value is not among the levels', () => {

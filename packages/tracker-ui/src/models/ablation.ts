@@ -28,8 +28,6 @@ export interface FactorSummary {
   readonly levels: readonly LevelSummary[];
   /** Highest minus lowest level mean: how far this factor alone moves the metric. */
   readonly spread: number | null;
-  /** Seed noise over all the factor's settings (see Pooled.seedStd): what a spread must stand out from. */
-  readonly seedStd: number | null;
   /** Label of the level with the best mean for the metric's goal; null when no level stands out. */
   readonly bestLevel: string | null;
 }
@@ -51,6 +49,11 @@ export interface Ablation {
   readonly experiment: { readonly id: number; readonly name: string };
   readonly metric: ExperimentMetric;
   readonly factors: readonly FactorSummary[];
+  /**
+   * Seed noise over every setting (see Pooled.seedStd): what a spread of level means must stand
+   * out from. Every factor's levels hold all the settings, so it is one number for the experiment.
+   */
+  readonly seedStd: number | null;
   /** Two factors against each other; null with fewer than two factors. */
   readonly grid: AblationGrid | null;
 }
@@ -106,6 +109,7 @@ export function loadAblation(reader: ResultsReader, context: ExperimentContext, 
     experiment: { id: record.id, name: record.name },
     metric,
     factors,
+    seedStd: context.factors.length === 0 ? null : pool(reader.levels(record.id, context.factors[0]!, metric.key)).seedStd,
     grid: request.x === null || request.y === null ? null : loadGrid(reader, context, request.x, request.y, scales, factors),
   };
 }
@@ -175,7 +179,6 @@ function summariseFactor(
     binned: scale.binned,
     levels,
     spread: withMean.length === 0 ? null : Math.max(...withMean.map((l) => l.mean)) - Math.min(...withMean.map((l) => l.mean)),
-    seedStd: pool(stats).seedStd,
     bestLevel: ranked.length > 1 && ranked[0]!.mean !== ranked.at(-1)!.mean ? ranked[0]!.label : null,
   };
 }

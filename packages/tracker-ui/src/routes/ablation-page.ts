@@ -34,7 +34,10 @@ function ablationBody(context: ExperimentContext, ablation: Ablation, effects: E
   const better = metric.goal === 'maximize' ? 'higher' : 'lower';
   return html`<p class="lead">
       <strong>${metric.key}</strong> (${better} is better) at each level of each swept factor, averaged over every other
-      factor and seed; <strong>Δ</strong> is the change against the spec's base value.
+      factor and seed; <strong>Δ</strong> is the change against the spec's base value. Seed noise, the std of runs
+      about their own setting's mean (pooled over every setting), is
+      <strong class="seed-noise">${ablation.seedStd === null ? 'unknown: no setting ran under two seeds' : `± ${formatNumber(ablation.seedStd)}`}</strong>:
+      a spread of level means much smaller than that is noise, whatever the ranking says.
     </p>
     ${summaryTable(ablation)}
     <section class="effects-section">
@@ -54,7 +57,7 @@ function ablationBody(context: ExperimentContext, ablation: Ablation, effects: E
 function summaryTable({ factors }: Ablation): Html {
   const ranked = [...factors].sort((a, b) => (b.spread ?? -1) - (a.spread ?? -1));
   return html`<table class="summary">
-    <thead><tr><th>factor</th><th>base</th><th>best level</th><th class="number">best vs base</th><th class="number">spread (best − worst)</th><th class="number" title="pooled std of runs about their own setting's mean">seed std</th></tr></thead>
+    <thead><tr><th>factor</th><th>base</th><th>best level</th><th class="number">best vs base</th><th class="number">spread (best − worst)</th></tr></thead>
     <tbody>
       ${ranked.map((factor) => {
         const best = factor.levels.find((l) => l.label === factor.bestLevel);
@@ -64,7 +67,6 @@ function summaryTable({ factors }: Ablation): Html {
           <td>${factor.bestLevel ?? html`<span class="muted">no difference</span>`}</td>
           <td class="number delta">${best === undefined || best.isBase ? '' : formatSigned(best.delta)}</td>
           <td class="number">${formatNumber(factor.spread)}</td>
-          <td class="number">${formatNumber(factor.seedStd)}</td>
         </tr>`;
       })}
     </tbody>
@@ -83,7 +85,7 @@ function factorCard(factor: FactorSummary, goal: 'maximize' | 'minimize', scale:
     <p class="muted">
       base ${factor.base === null ? 'unknown' : html`<strong>${factor.base.label}</strong>${factor.baseSwept ? '' : ' (not among the swept levels, so no Δ)'}`}
       · spread of level means <strong>${formatNumber(factor.spread)}</strong>
-      · seed noise <strong title="pooled std of runs about their own setting's mean">${factor.seedStd === null ? 'unknown (one seed per setting)' : `± ${formatNumber(factor.seedStd)}`}</strong>${factor.bestLevel === null ? '' : html` · best <strong>${factor.bestLevel}</strong>`}
+${factor.bestLevel === null ? '' : html` · best <strong>${factor.bestLevel}</strong>`}
       ${factor.binned ? ' · continuous values, shown in ranges' : ''}
     </p>
     <table class="levels">

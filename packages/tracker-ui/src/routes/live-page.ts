@@ -90,7 +90,7 @@ function phaseLine(phase: RunPhase, startedAt: string | null): Html {
     ${fraction === null ? '' : html`<div class="progress-bar small"><span style="width: ${(100 * fraction).toFixed(1)}%"></span></div>`}
     <p>
       <strong>${phaseWords[phase.kind]}</strong>
-      ${phase.step === null ? html` · started ${formatTime(startedAt)}` : html` · batch ${phase.step} of ${phase.steps}`}
+      ${phase.kind === 'starting' ? html` · started ${formatTime(startedAt)}` : phase.step === null ? '' : html` · batch ${phase.step} of ${phase.steps}`}
       ${phase.kind === 'features'
         ? html` · ${formatCount(phase.computedImages)} images so far; the group's other runs read them from the cache`
         : ''}
