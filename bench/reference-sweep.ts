@@ -4,64 +4,10 @@
  * — then its augmentation-off half cold and warm. Each run is a child `tlab sweep` process so wall
  * time and peak RSS are its own.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { openStore } from '@tlab/core';
+import { maxMetricDiff as metricDiff, referenceWorkspace, runsOf } from './support/reference-workspace.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-const spec = path.join(import.meta.dirname, 'specs/reference-sweep.yaml');
-const source = path.resolve(process.env['TLAB_DATA_ROOT'] ?? path.join(root, '../shared/datasets'), 'horse-or-human');
-if (!existsSync(source)) {
-  console.error(`reference-sweep needs ${source} (../shared/datasets/horse-or-human); set TLAB_DATA_ROOT to its parent.`);
-  process.exit(2);
-}
-const work = mkdtempSync(path.join(os.tmpdir(), 'tlab-reference-'));
-const subset = linkSubset({ train: 100, validation: 50 });
-
-interface Timed {
-  readonly seconds: number;
-  readonly peakRssMb: number;
-  readonly db: string;
-}
-
-function linkSubset(perClass: Record<'train' | 'validation', number>): string {
-  const dir = path.join(work, 'data');
-  for (const [split, count] of Object.entries(perClass)) {
-    for (const label of readdirSync(path.join(source, split)).sort()) {
-      mkdirSync(path.join(dir, split, label), { recursive: true });
-      for (const file of readdirSync(path.join(source, split, label)).sort().slice(0, count)) {
-        symlinkSync(path.join(source, split, label, file), path.join(dir, split, label, file));
-      }
-    }
-  }
-  return dir;
-}
-
-/** One `tlab sweep` in its own process; GNU time reports its peak RSS. */
-function sweep(name: string, flags: string[]): Timed {
-  const db = path.join(work, `${name}.db`);
-  const args = ['-f', '%M', process.execPath, path.join(root, 'packages/runner/bin/tlab.js'), 'sweep', '--spec', spec, '--data-root', subset, '--db', db, ...flags];
-  console.log(`\n== ${name}: tlab sweep ${flags.join(' ')}`);
-  const started = performance.now();
-  const result = spawnSync('/usr/bin/time', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${name} failed (${result.status}):\n${result.stderr}`);
-  const peakKb = Number(result.stderr.trim().split('\n').at(-1));
-  console.log(`   ${name}: ${seconds.toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
-  return { seconds, peakRssMb: peakKb / 1024, db };
-}
-
-function runsOf(db: string) {
-  const store = openStore(db, { readonly: true });
-  try {
-    const experiment = store.listExperiments()[0]!;
-    return store.runsOf(experiment.id).map((run) => ({ run, epochs: store.epochsOf(run.id), metrics: store.metricsOf(run.id) }));
-  } finally {
-    store.close();
-  }
-}
+const { work, sweep } = referenceWorkspace('reference-sweep');
 
 const naiveTfjs = sweep('naive-tfjs', ['--strategy', 'naive', '--frozen-engine', 'tfjs', '--cache-dir', path.join(work, 'cache-naive')]);
 const naive = sweep('naive-onnx', ['--strategy', 'naive', '--frozen-engine', 'onnx', '--cache-dir', path.join(work, 'cache-naive')]);
@@ -73,16 +19,7 @@ function secondsIn(db: string, metric: 'feature_seconds' | 'head_seconds'): numb
   return runsOf(db).reduce((sum, { metrics }) => sum + (metrics[metric] ?? 0), 0);
 }
 
-const naiveRuns = new Map(runsOf(naive.db).map((r) => [r.run.id, r]));
-let maxMetricDiff = 0;
-for (const { run, epochs } of runsOf(planned.db)) {
-  const twin = naiveRuns.get(run.id);
-  if (!twin) throw new Error(`variant ${run.id} missing from the naive run`);
-  epochs.forEach((e, i) => {
-    const other = twin.epochs[i]!;
-    for (const key of ['loss', 'accuracy', 'valLoss', 'valAccuracy'] as const) maxMetricDiff = Math.max(maxMetricDiff, Math.abs(e[key] - other[key]));
-  });
-}
+const maxMetricDiff = metricDiff(planned.db, naive.db);
 const featureSeconds = secondsIn(planned.db, 'feature_seconds');
 const headSeconds = secondsIn(planned.db, 'head_seconds');
 

@@ -75,5 +75,7 @@ export const errorCodes = [
   'TLAB_ARTIFACT_MISSING',
   'TLAB_NO_CHECKPOINT',
   'TLAB_EXPORT_INVALID',
+  // worker processes
+  'TLAB_WORKER_FAILED',
 ] as const;
 export type TlabErrorCode = (typeof errorCodes)[number];

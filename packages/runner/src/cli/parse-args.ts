@@ -45,6 +45,9 @@ Sweep options:
   --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
   --feature-precision <p>  float16 (default) or float32 for cached features
   --cache-budget-mb <n>    disk budget of the feature cache, least recently used evicted (default 4096)
+  --workers <n>        train in n worker processes (default 1): each takes a job of variants that
+                       share a frozen pass and an augmentation draw; ONNX Runtime's threads are
+                       split between them
 
 Options of export, predict, evaluate and reproduce:
   --data-root, --weights-dir   as for sweep: where the run's data and backbone weights are found
@@ -71,6 +74,7 @@ export interface SweepArgs {
   readonly strategy: SweepStrategy;
   readonly featurePrecision: FeaturePrecision;
   readonly cacheBudgetBytes: number;
+  readonly workers: number;
 }
 
 /** What every command that opens a stored run needs: the DB, the cache, and where data and weights are. */
@@ -115,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'frozen-engine': { type: 'string' },
         'feature-precision': { type: 'string', default: 'float16' },
         'cache-budget-mb': { type: 'string', default: '4096' },
+        workers: { type: 'string', default: '1' },
         out: { type: 'string' },
         format: { type: 'string' },
         top: { type: 'string', default: '1' },
@@ -202,6 +207,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         strategy: oneOf('--strategy', values.strategy, sweepStrategies),
         featurePrecision: oneOf('--feature-precision', values['feature-precision'], featurePrecisions),
         cacheBudgetBytes: positiveNumber('--cache-budget-mb', values['cache-budget-mb']) * 1024 * 1024,
+        workers: positiveInteger('--workers', values.workers),
       };
     default:
       throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
@@ -220,6 +226,7 @@ export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<Swe
     dryRun: args.dryRun,
     strategy: args.strategy,
     featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
+    workers: args.workers,
   };
 }
 

@@ -35,8 +35,15 @@ export function planGroups<V extends FrozenVariant>(variants: readonly V[], stra
     const key = canonicalJson({ backbone, size: variant.config.data.image_size });
     byKey.set(key, [...(byKey.get(key) ?? []), variant]);
   }
-  const drawKey = (v: V) => canonicalJson({ augment: v.config.augment, seed: v.config.seed });
   return [...byKey.values()].map((members) => groupOf([...members].sort((a, b) => drawKey(a).localeCompare(drawKey(b)) || a.index - b.index)));
+}
+
+/**
+ * What a variant's training features depend on besides the frozen part: its augmentation and the
+ * seed that draws it. Variants with one draw key read the same cached draws.
+ */
+export function drawKey(variant: FrozenVariant): string {
+  return canonicalJson({ augment: variant.config.augment, seed: variant.config.seed });
 }
 
 function groupOf<V extends FrozenVariant>(variants: readonly V[]): FrozenGroup<V> {

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { artifactsDirOf, ArtifactStore, expandSweep, loadSpec, openStore, specFacts } from '@tlab/core';
-import { selectBackend, type FeatureCacheOptions } from '@tlab/trainer';
+import { artifactsDirOf, ArtifactStore, expandSweep, loadSpec, openStore, specFacts, type LoadedSpec, type MetricSpec, type Store } from '@tlab/core';
+import { selectBackend, type EngineInfo, type FeatureCacheOptions } from '@tlab/trainer';
 import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 import { summarizeSweep } from './sweep-summary.ts';
-import { trainPending } from './train-pending.ts';
+import { trainPending, type TrainPendingOptions } from './train-pending.ts';
+import { startWorkerPool } from '../distributed/local-workers.ts';
+import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
 export interface SweepOptions {
@@ -27,6 +30,38 @@ export interface SweepOptions {
   readonly featureCache?: FeatureCacheOptions;
   /** Backend, frozen engine, data root and weights (resolveRunSettings); defaultRunSettings() when absent. */
   readonly settings?: RunSettings;
+  /** Worker processes training jobs side by side (`--workers`); one (in this process) when absent. */
+  readonly workers?: number;
+}
+
+/** What a sweep derives from its options: the spec, this process's engine, the variants. */
+interface PreparedSweep {
+  readonly loaded: LoadedSpec;
+  readonly engine: EngineInfo;
+  readonly variants: readonly Variant[];
+}
+
+/**
+ * Reads the spec, selects this process's backend (before anything else, building a backbone, picks
+ * the default) and identifies every variant.
+ */
+async function prepareSweep(
+  options: Pick<SweepOptions, 'specFile' | 'overrides' | 'cacheDir' | 'settings'>,
+  reporter: Pick<SweepReporter, 'warn' | 'capped'>,
+): Promise<PreparedSweep> {
+  const settings = options.settings ?? defaultRunSettings();
+  const loaded = loadSpec(options.specFile, { overrides: options.overrides ?? [] });
+  const engine = await selectBackend({ requested: settings.backend, warn: (message) => reporter.warn(message) });
+  const plan = expandSweep(loaded);
+  if (plan.leftOut.length > 0) reporter.capped(loaded.spec.sweep.run_cap!, plan.leftOut);
+  const variants = await identifyVariants(loaded.spec.name, plan.variants, {
+    specDir: path.dirname(path.resolve(options.specFile)),
+    dataRoot: settings.dataRoot,
+    cacheDir: options.cacheDir,
+    weights: settings.weights,
+    warn: (message) => reporter.warn(message),
+  });
+  return { loaded, engine, variants };
 }
 
 /**
@@ -37,30 +72,22 @@ export interface SweepOptions {
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { reporter } = options;
   const settings = options.settings ?? defaultRunSettings();
-  const loaded = loadSpec(options.specFile, { overrides: options.overrides ?? [] });
-  // One backend per process, chosen here before anything else (building a backbone) picks the default.
-  const engine = await selectBackend({ requested: settings.backend, warn: (message) => reporter.warn(message) });
-  const experiment = loaded.spec.name;
-  const specDir = path.dirname(path.resolve(options.specFile));
-  const plan = expandSweep(loaded);
-  if (plan.leftOut.length > 0) reporter.capped(loaded.spec.sweep.run_cap!, plan.leftOut);
-  const variants = await identifyVariants(loaded.spec.name, plan.variants, {
-    specDir,
-    dataRoot: settings.dataRoot,
-    cacheDir: options.cacheDir,
-    weights: settings.weights,
-    warn: (message) => reporter.warn(message),
-  });
-  const selected = selectVariants(variants, options.only ?? []);
-
-  if (options.dryRun) {
-    const stored = storedStatuses(options.dbFile, experiment);
-    reporter.planned(experiment, selected.map((v) => ({ index: v.index, id: v.id, params: v.params, status: stored.get(v.id) ?? 'new' })));
-    return { trained: 0, skipped: 0, failed: 0 };
-  }
-
-  const store = openStore(options.dbFile);
+  const workers = options.workers ?? 1;
+  // Workers start now: each spends seconds rebuilding the variants, as this process is about to.
+  const pool = workers > 1 && !options.dryRun ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
+  let store: Store | undefined;
   try {
+    const { loaded, engine, variants } = await prepareSweep(options, reporter);
+    const experiment = loaded.spec.name;
+    const selected = selectVariants(variants, options.only ?? []);
+
+    if (options.dryRun) {
+      const stored = storedStatuses(options.dbFile, experiment);
+      reporter.planned(experiment, selected.map((v) => ({ index: v.index, id: v.id, params: v.params, status: stored.get(v.id) ?? 'new' })));
+      return { trained: 0, skipped: 0, failed: 0 };
+    }
+
+    store = openStore(options.dbFile);
     const experimentId = store.ensureExperiment({
       name: experiment,
       specText: loaded.text,
@@ -75,22 +102,60 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const statusById = new Map(store.runsOf(experimentId).map((r) => [r.id, r.status]));
     reporter.planned(experiment, selected.map((v): PlannedRow => ({ index: v.index, id: v.id, params: v.params, status: statusById.get(v.id) ?? 'new' })));
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
-    const outcome = await trainPending(store, pending, selected.length - pending.length, {
-      cacheDir: options.cacheDir,
-      artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),
-      metric: loaded.spec.metric,
-      reporter,
-      signal: options.signal,
-      strategy: options.strategy ?? 'planned',
-      engine,
-      frozenEngine: settings.frozenEngine,
-      featureCache: options.featureCache,
-    });
+    const skipped = selected.length - pending.length;
+    const outcome =
+      pool === undefined
+        ? await trainPending(store, pending, skipped, trainingOptions(options, loaded.spec.metric, engine, settings, reporter, options.signal))
+        : await pool.train(pending, skipped, {
+            experiment,
+            strategy: options.strategy ?? 'planned',
+            reporter,
+            signal: options.signal,
+            metric: loaded.spec.metric,
+            statusOf: (id) => store?.getRun(id)?.status,
+          });
     reporter.summary(summarizeSweep(options.dbFile, experiment, loaded.spec.metric));
     return outcome;
   } finally {
-    store.close();
+    pool?.close();
+    store?.close();
   }
+}
+
+function workerInit(options: SweepOptions, settings: RunSettings, workers: number): WorkerInit {
+  return {
+    dbFile: path.resolve(options.dbFile),
+    cacheDir: path.resolve(options.cacheDir),
+    strategy: options.strategy ?? 'planned',
+    featureCache: options.featureCache,
+    settings,
+    // ONNX Runtime's threads split between the workers, so they do not fight over the cores.
+    onnxThreads: Math.max(1, Math.floor(os.availableParallelism() / workers)),
+  };
+}
+
+/** How a process trains its pending variants: the sweep itself, or each of its worker processes. */
+export function trainingOptions(
+  options: Pick<SweepOptions, 'cacheDir' | 'dbFile' | 'strategy' | 'featureCache'>,
+  metric: MetricSpec,
+  engine: EngineInfo,
+  settings: RunSettings,
+  reporter: SweepReporter,
+  signal: AbortSignal | undefined,
+  onnxThreads?: number,
+): TrainPendingOptions {
+  return {
+    cacheDir: options.cacheDir,
+    artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),
+    metric,
+    reporter,
+    signal,
+    strategy: options.strategy ?? 'planned',
+    engine,
+    frozenEngine: settings.frozenEngine,
+    featureCache: options.featureCache,
+    onnxThreads,
+  };
 }
 
 /** Statuses already stored for this experiment, read without creating or migrating anything. */

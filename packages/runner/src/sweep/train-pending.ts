@@ -36,6 +36,8 @@ export interface TrainPendingOptions {
   readonly engine: EngineInfo;
   readonly frozenEngine: FrozenEngine;
   readonly featureCache?: FeatureCacheOptions | undefined;
+  /** ONNX Runtime threads per frozen part; all cores when absent (one worker). */
+  readonly onnxThreads?: number | undefined;
 }
 
 type Attempt = 'trained' | 'failed' | 'taken';
@@ -70,7 +72,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
         const session = new FrozenGroupSession(
           // Variants group by their backbone as configured; all of a group's are located alike.
           { ...group, backbone: group.variants[0]!.backbone },
-          { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads },
+          { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads, onnxThreads: options.onnxThreads },
         );
         try {
           for (const variant of group.variants) {

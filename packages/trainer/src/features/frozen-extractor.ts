@@ -27,6 +27,8 @@ export interface FrozenExtractorOptions {
   readonly warn: (message: string) => void;
   /** tfjs backend threads, recorded for the tfjs engine. */
   readonly tfjsThreads: number;
+  /** ONNX Runtime's intra-op threads; every core unless several workers share the machine. */
+  readonly onnxThreads?: number | undefined;
 }
 
 export class FrozenEngineError extends EngineError {
@@ -43,7 +45,7 @@ export class FrozenEngineError extends EngineError {
 export async function createFrozenExtractor(part: FrozenPart, options: FrozenExtractorOptions): Promise<FrozenExtractor> {
   if (options.engine === 'onnx') {
     try {
-      return await onnxExtractor(part, options.cacheDir);
+      return await onnxExtractor(part, options.cacheDir, options.onnxThreads);
     } catch (error) {
       if (!(error instanceof UnsupportedLayerError)) throw error;
       options.warn(`frozen part of ${part.backbone.name} runs on tfjs, not ONNX Runtime: ${error.message}`);
@@ -59,9 +61,9 @@ export function parseFrozenEngine(requested: string | undefined): FrozenEngine {
   return engine as FrozenEngine;
 }
 
-async function onnxExtractor(part: FrozenPart, cacheDir: string): Promise<FrozenExtractor> {
+async function onnxExtractor(part: FrozenPart, cacheDir: string, threads: number | undefined): Promise<FrozenExtractor> {
   const file = await onnxBackboneFile(part.backbone, part.cutoffs, cacheDir);
-  const session = await createOnnxFeatureExtractor(file);
+  const session = await createOnnxFeatureExtractor(file, threads === undefined ? {} : { threads });
   const [height, width] = imageSizeOf(part);
   return {
     engine: 'onnx',

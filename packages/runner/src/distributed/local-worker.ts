@@ -1,0 +1,59 @@
+import { on } from 'node:events';
+import { isTlabError, openStore, type Store } from '@tlab/core';
+import { RunInterruptedError, selectBackend, type EngineInfo } from '@tlab/trainer';
+import { armProcessFaults } from '../settings/run-settings.ts';
+import { trainingOptions } from '../sweep/run-sweep.ts';
+import type { SweepReporter } from '../sweep/sweep-reporter.ts';
+import { trainPending } from '../sweep/train-pending.ts';
+import { forwardedReports, unpackVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
+
+/**
+ * A worker process of `tlab sweep --workers N`: loads its engines, then trains the jobs the sweep
+ * sends, writing runs to the DB itself. Ctrl-C (or the sweep's SIGINT, or the sweep going away)
+ * marks the current run interrupted, as a single sweep does. Exit code 0 after `stop`, 130 when
+ * interrupted, 1 after a fatal error it reported.
+ */
+export async function runLocalWorker(): Promise<number> {
+  const controller = new AbortController();
+  process.on('SIGINT', () => controller.abort());
+  // The sweep is gone (killed): nothing would hand out jobs or read results, so stop as on Ctrl-C.
+  process.once('disconnect', () => controller.abort());
+  const send = (message: FromWorker) => process.send?.(message);
+  const reporter = ipcReporter(send);
+  let ready: { init: WorkerInit; engine: EngineInfo; store: Store } | undefined;
+  try {
+    armProcessFaults();
+    for await (const [message] of on(process, 'message', { signal: controller.signal }) as AsyncIterable<[ToWorker]>) {
+      if (message.type === 'stop') return 0;
+      if (message.type === 'init') {
+        const { init } = message;
+        const engine = await selectBackend({ requested: init.settings.backend, warn: (m) => reporter.warn(m) });
+        ready = { init, engine, store: openStore(init.dbFile) };
+        send({ type: 'ready' });
+        continue;
+      }
+      if (ready === undefined) throw new Error('a job came before init');
+      const { init, engine, store } = ready;
+      const options = trainingOptions(init, message.metric, engine, init.settings, reporter, controller.signal, init.onnxThreads);
+      const outcome = await trainPending(store, unpackVariants(message.job), 0, options);
+      send({ type: 'done', jobId: message.jobId, outcome });
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof RunInterruptedError || controller.signal.aborted) return 130;
+    send({ type: 'fatal', code: isTlabError(error) ? error.code : 'TLAB_WORKER_FAILED', message: error instanceof Error ? error.message : String(error) });
+    return 1;
+  } finally {
+    ready?.store.close();
+    process.disconnect?.();
+  }
+}
+
+/** Forwards what the sweep shows; the rest (progress bars, epoch lines, per-job totals) stays here. */
+function ipcReporter(send: (message: FromWorker) => void): SweepReporter {
+  const ignored = () => undefined;
+  const forward = Object.fromEntries(
+    forwardedReports.map((method) => [method, (...args: unknown[]) => send({ type: 'report', method, args } as FromWorker)]),
+  ) as Pick<SweepReporter, (typeof forwardedReports)[number]>;
+  return { ...forward, planned: ignored, capped: ignored, progress: ignored, epochEnded: ignored, finished: ignored, summary: ignored };
+}

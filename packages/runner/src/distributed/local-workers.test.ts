@@ -1,0 +1,110 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '@tlab/core';
+import { tinySpecText } from '@tlab/core/testing';
+import { tinyExperiment } from '../../test/tiny-experiment.ts';
+import { planJobs } from './sweep-jobs.ts';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
+
+/** Two seeds × two dropouts, augmented: two draws, so two jobs of two heads each. */
+const spec = (epochs: number) =>
+  tinySpecText({
+    augment: 'light',
+    train: { epochs },
+    sweep: { parameters: { 'head.dropout': { values: [0.0, 0.5] }, seed: { values: [1, 2] } } },
+  });
+
+function sweep(ex: ReturnType<typeof tinyExperiment>, db: string, workers: number) {
+  const args = [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, `cache-${path.basename(db)}`), '--workers', String(workers)];
+  return spawnSync(process.execPath, args, { cwd: ex.dir, encoding: 'utf8', env: { ...process.env, TLAB_BACKEND: 'wasm' } });
+}
+
+/** Every run's status, attempts and per-epoch numbers (timings left out), by variant id. */
+function stored(db: string) {
+  const store = openStore(db, { readonly: true });
+  try {
+    const [experiment] = store.listExperiments();
+    return Object.fromEntries(
+      store.runsOf(experiment!.id).map((run) => [
+        run.id,
+        { status: run.status, attempts: run.attempts, epochs: store.epochsOf(run.id).map(({ seconds: _seconds, ...numbers }) => numbers) },
+      ]),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+describe('tlab sweep --workers', () => {
+  it('plans one job per augmentation draw, and halves the largest jobs when there are fewer jobs than workers', () => {
+    const variant = (id: string, seed: number, augment: string) => ({ id, index: Number(id.slice(1)), frozenCutoff: 'block1', config: { seed, augment, backbone: { name: 'tiny_cnn', cutoff: 'block1' }, data: { image_size: [16, 16] } } });
+    const variants = [variant('v0', 1, 'light'), variant('v1', 1, 'light'), variant('v2', 2, 'light'), variant('v3', 2, 'light')] as never[];
+    expect(planJobs('e', variants, 'planned', 2).map((job) => job.variants.map((v: { id: string }) => v.id))).toEqual([
+      ['v0', 'v1'],
+      ['v2', 'v3'],
+    ]);
+    expect(planJobs('e', variants.slice(0, 2), 'planned', 2).map((job) => job.variants.length)).toEqual([1, 1]);
+    const jobs = planJobs('e', variants, 'planned', 2);
+    expect(planJobs('e', variants, 'planned', 2).map((job) => job.id)).toEqual(jobs.map((job) => job.id));
+  });
+
+  it('trains every variant once in two worker processes, with the same numbers as one process', () => {
+    const ex = tinyExperiment(spec(3));
+    const one = sweep(ex, path.join(ex.dir, 'one.db'), 1);
+    expect(one.status, one.stderr).toBe(0);
+    const two = sweep(ex, path.join(ex.dir, 'two.db'), 2);
+    expect(two.status, two.stderr).toBe(0);
+    expect(two.stdout).toContain('[4/4]');
+    const single = stored(path.join(ex.dir, 'one.db'));
+    const parallel = stored(path.join(ex.dir, 'two.db'));
+    expect(Object.values(parallel).map((run) => [run.status, run.attempts])).toEqual(new Array(4).fill(['done', 1]));
+    expect(parallel).toEqual(single);
+  });
+
+  it('hands the job of a worker killed with SIGKILL to a new worker, which restarts its run from scratch', async () => {
+    const ex = tinyExperiment(spec(40));
+    const db = path.join(ex.dir, 'killed.db');
+    const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, 'cache'), '--workers', '2'], {
+      cwd: ex.dir,
+      env: { ...process.env, TLAB_BACKEND: 'wasm' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    // A run two epochs in: its lease owner (host:pid:nonce) is the worker training it.
+    let victim: { runId: string; pid: number } | undefined;
+    for (let i = 0; i < 600 && victim === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      try {
+        const store = openStore(db, { readonly: true });
+        try {
+          const [experiment] = store.listExperiments();
+          const running = experiment && store.runsOf(experiment.id).find((run) => run.status === 'running' && store.epochsOf(run.id).length >= 2);
+          if (running?.lease) victim = { runId: running.id, pid: Number(running.lease.owner.split(':')[1]) };
+        } finally {
+          store.close();
+        }
+      } catch {
+        // The DB is not there yet.
+      }
+    }
+    expect(victim, output).toBeDefined();
+    process.kill(victim!.pid, 'SIGKILL');
+    expect(await exited, output).toBe(0);
+    expect(output).toContain('a worker process ended (SIGKILL)');
+
+    const runs = stored(db);
+    expect(Object.values(runs).map((run) => run.status)).toEqual(new Array(4).fill('done'));
+    expect(runs[victim!.runId]!.attempts).toBe(2);
+    expect(runs[victim!.runId]!.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const reference = sweep(ex, path.join(ex.dir, 'reference.db'), 1);
+    expect(reference.status, reference.stderr).toBe(0);
+    const single = stored(path.join(ex.dir, 'reference.db'));
+    for (const [id, run] of Object.entries(runs)) expect(run.epochs).toEqual(single[id]!.epochs);
+  }, 180_000);
+});

@@ -1,0 +1,160 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { MetricSpec, RunStatus } from '@tlab/core';
+import { RunInterruptedError } from '@tlab/trainer';
+import type { Variant } from '../sweep/identify-variants.ts';
+import type { SweepStrategy } from '../sweep/plan-groups.ts';
+import type { SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
+import { planJobs, type SweepJob } from './sweep-jobs.ts';
+import { WorkerFailedError } from './worker-failed-error.ts';
+import { packVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
+
+export interface WorkerJobsOptions {
+  readonly experiment: string;
+  readonly metric: MetricSpec;
+  readonly strategy: SweepStrategy;
+  readonly reporter: SweepReporter;
+  readonly signal: AbortSignal | undefined;
+  /** A run's status in the DB, to count what a job that kept crashing its workers left unfinished. */
+  readonly statusOf: (runId: string) => RunStatus | undefined;
+}
+
+/** `tlab sweep --workers N`'s worker processes, started before the sweep knows its jobs. */
+export interface WorkerPool {
+  /** Hands out the pending variants' jobs to the workers until every job is done; stops the workers. */
+  train(pending: readonly Variant[], skipped: number, options: WorkerJobsOptions): Promise<SweepOutcome>;
+  /** Ends the workers without training (the sweep failed before its first job, or had none). */
+  close(): void;
+}
+
+const workerEntry = path.resolve(import.meta.dirname, '../../bin/local-worker.js');
+/** A job whose worker dies is handed to a fresh worker this many times before the sweep gives up on it. */
+const retriesPerJob = 1;
+
+interface Worker {
+  readonly child: ChildProcess;
+  ready: boolean;
+  job: SweepJob<Variant> | undefined;
+}
+
+/**
+ * Forks `workers` worker processes at once, so that each loads its engines while the sweep reads
+ * the spec, identifies the variants and registers the runs. Each job message carries its variants
+ * as the sweep identified them (data hashed, layers checked once, here). Each worker then takes one job (variants sharing a frozen pass and an augmentation
+ * draw) at a time, the next job going to whichever worker is free, and writes its runs to the DB
+ * itself under its own leases, as concurrent `tlab sweep` processes do. A worker killed mid-job is
+ * replaced; its job goes to the new worker, which takes the dead worker's run over at once (its
+ * owner's pid is gone) and restarts it from scratch.
+ */
+export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
+  const pool = new Set<Worker>();
+  let onMessage: (worker: Worker, message: FromWorker) => void = (worker, message) => {
+    if (message.type === 'ready') worker.ready = true;
+  };
+  let onExit: (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
+
+  const spawnWorker = (): void => {
+    const worker: Worker = { child: fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), ready: false, job: undefined };
+    pool.add(worker);
+    worker.child.on('message', (message: FromWorker) => onMessage(worker, message));
+    worker.child.once('exit', (code, signal) => {
+      pool.delete(worker);
+      onExit(worker, code, signal);
+    });
+    send(worker, { type: 'init', init });
+  };
+  const send = (worker: Worker, message: ToWorker): void => {
+    if (worker.child.connected) worker.child.send(message);
+  };
+  for (let i = 0; i < workers; i++) spawnWorker();
+
+  return {
+    close() {
+      for (const worker of pool) worker.child.kill();
+    },
+
+    train(pending, skipped, options) {
+      const { reporter } = options;
+      const outcome = { trained: 0, skipped, failed: 0 };
+      const queue = planJobs(options.experiment, pending, options.strategy, workers);
+      const crashes = new Map<string, number>();
+      const enginesShown = new Set<string>();
+      let started = 0;
+      let stopping: Error | undefined;
+
+      return new Promise<SweepOutcome>((resolve, reject) => {
+        const finish = () => {
+          if (pool.size > 0) return;
+          options.signal?.removeEventListener('abort', onAbort);
+          if (stopping !== undefined) return reject(stopping);
+          reporter.finished(outcome);
+          resolve(outcome);
+        };
+        const stopAll = (error: Error) => {
+          stopping ??= error;
+          queue.length = 0;
+          for (const worker of pool) worker.child.kill('SIGINT');
+        };
+        const onAbort = () => stopAll(new RunInterruptedError());
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const next = (worker: Worker) => {
+          worker.job = queue.shift();
+          if (worker.job === undefined) send(worker, { type: 'stop' });
+          else send(worker, { type: 'job', jobId: worker.job.id, metric: options.metric, job: packVariants(worker.job.variants) });
+        };
+
+        onMessage = (worker, message) => {
+          switch (message.type) {
+            case 'ready':
+              worker.ready = true;
+              return next(worker);
+            case 'report':
+              if (message.method === 'runStarted') {
+                // Positions count over the whole sweep, not one worker's job.
+                const [run] = message.args as Parameters<SweepReporter['runStarted']>;
+                return reporter.runStarted({ ...run, position: ++started, count: pending.length });
+              }
+              if (message.method === 'engine') {
+                // Every worker names its engines; the sweep says each pair once.
+                const key = JSON.stringify(message.args);
+                if (enginesShown.has(key)) return;
+                enginesShown.add(key);
+              }
+              return (reporter[message.method] as (...args: unknown[]) => void)(...message.args);
+            case 'done':
+              outcome.trained += message.outcome.trained;
+              outcome.failed += message.outcome.failed;
+              return next(worker);
+            case 'fatal':
+              worker.job = undefined;
+              return stopAll(new WorkerFailedError(`a worker stopped: ${message.message} [${message.code}]`));
+          }
+        };
+        onExit = (worker, code, signal) => {
+          const { job } = worker;
+          if (job !== undefined && stopping === undefined) {
+            const count = (crashes.get(job.id) ?? 0) + 1;
+            crashes.set(job.id, count);
+            const how = signal === null ? `exit code ${code}` : signal;
+            if (count <= retriesPerJob) {
+              reporter.warn(`a worker process ended (${how}) during job ${job.id}; a new worker restarts its unfinished runs`);
+              queue.unshift(job);
+              spawnWorker();
+            } else {
+              const unfinished = job.variants.filter((v) => options.statusOf(v.id) !== 'done');
+              outcome.failed += unfinished.length;
+              for (const v of unfinished) reporter.runFailed(v.id, `its worker process ended (${how}) ${count} times; it stays ${options.statusOf(v.id)} for the next sweep`);
+              if (queue.length > 0) spawnWorker();
+            }
+          } else if (stopping === undefined && queue.length > 0 && pool.size === 0) {
+            stopAll(new WorkerFailedError(`every worker process ended (${signal ?? `exit code ${code}`}) before taking the sweep's jobs`));
+          }
+          finish();
+        };
+
+        for (const worker of pool) if (worker.ready) next(worker);
+        finish();
+      });
+    },
+  };
+}
