@@ -21,6 +21,8 @@ export interface Timed {
 
 export interface ReferenceWorkspace {
   readonly work: string;
+  /** The linked subset: what `--data-root` points at. */
+  readonly dataRoot: string;
   /** `tlab sweep` of the reference spec with `flags`, into `<work>/<name>.db`. */
   sweep(name: string, flags: string[]): Timed;
 }
@@ -34,6 +36,7 @@ export function referenceWorkspace(benchName: string): ReferenceWorkspace {
   const subset = linkSubset(work, { train: 100, validation: 50 });
   return {
     work,
+    dataRoot: subset,
     sweep(name, flags) {
       const db = path.join(work, `${name}.db`);
       // GNU time's last stderr line is the peak RSS in KB.

@@ -3,6 +3,7 @@ export { type ArtifactRef, artifactsDirOf, ArtifactStore, type StoredArtifact } 
 export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './artifacts/checkpoint.ts';
 export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsContent } from './artifacts/safetensors.ts';
 export { errorCodes, type SpecProblemCode, specProblemCodes, type TlabErrorCode } from './errors/error-codes.ts';
+export { exitOnUncaught, failureReport, InternalError, wantsStack } from './errors/failure-report.ts';
 export { isTlabError, TlabError } from './errors/tlab-error.ts';
 export { armFault, faultPoint, type FaultPoint, faultPoints } from './faults/fault-point.ts';
 export {
@@ -30,12 +31,13 @@ export { createRandom, deriveSeed, type Random, shuffledIndices } from './random
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
 export { canonicalJson } from './text/canonical-json.ts';
 export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
+export { escapeControlCharacters } from './text/control-characters.ts';
 export { closestMatch } from './text/did-you-mean.ts';
 export { toCsv } from './text/csv.ts';
 export { formatBytes } from './text/format-bytes.ts';
 export { formatValue } from './text/format-value.ts';
 export { specJsonSchema, specJsonSchemaFile, specJsonSchemaText } from './spec/json-schema.ts';
-export { type LoadedSpec, loadSpec, parseSpec, type SpecOptions } from './spec/load-spec.ts';
+export { type LoadedSpec, loadSpec, maxSpecBytes, parseSpec, type SpecOptions } from './spec/load-spec.ts';
 export { resolveConfig } from './spec/resolve-config.ts';
 export { type PathSegment } from './spec/schema-path.ts';
 export {
@@ -51,6 +53,8 @@ export {
   type CheckpointPolicy,
   embeddedBackbones,
   fillModes,
+  maxDescriptionLength,
+  maxVariants,
   type PreprocessingMode,
   preprocessingModes,
   type ResolvedConfig,
@@ -115,6 +119,7 @@ export {
   DbNotSqliteError,
   DbOlderSchemaError,
   DbReadonlyError,
+  DbUnreadableError,
   ExperimentNotFoundError,
   LeaseLostError,
   RunIdConflictError,
@@ -122,6 +127,8 @@ export {
   RunWrongStatusError,
   StoreError,
 } from './store/store-errors.ts';
+export { isDiskFull } from './store/disk-full.ts';
+export { FolderUnusableError, prepareFolderFor } from './store/writable-file.ts';
 export { perClassAccuracy } from './store/per-class-accuracy.ts';
 export { sampleStd } from './store/sample-statistics.ts';
 export {
@@ -145,5 +152,5 @@ export {
   type SummaryOptions,
   type VariantInput,
 } from './store/store-types.ts';
-export { expandSweep, maxVariants, type PlannedVariant, type SweepPlan } from './sweep/expand-sweep.ts';
+export { expandSweep, type PlannedVariant, type SweepPlan } from './sweep/expand-sweep.ts';
 export { variantId, type VariantIdentity } from './sweep/variant-id.ts';

@@ -3,5 +3,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
+let main;
+try {
+  ({ main } = await import('../src/cli/main.ts'));
+} catch (error) {
+  // A module failed to load (a broken install): the same one coded paragraph as any failure, not a stack.
+  const { failureReport, wantsStack } = await import('@tlab/core');
+  process.stderr.write(`${failureReport(error, { verbose: wantsStack(process.argv) })}\n`);
+  process.exit(1);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -112,6 +112,13 @@ export function decompressionBomb(): Buffer {
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** The data-case spec with a 50 MB description, as the spec-size report had it; written once per case. */
+export function writeOversizedSpec(caseDir: string): string {
+  const file = path.join(caseDir, 'oversized.yaml');
+  fs.writeFileSync(file, `${fs.readFileSync(dataCaseSpec, 'utf8')}description: ${'x'.repeat(50 * 1024 ** 2)}\n`);
+  return file;
+}
+
 /** The --db file a case starts with. */
 export type DbSetup =
   | 'snapshot' // a real results DB written by a successful sweep
@@ -122,7 +129,8 @@ export type DbSetup =
   | 'read-only-folder' // absent, in a folder without write permission
   | 'under-a-file' // absent, its "folder" is a file
   | 'a-folder' // the path is a folder
-  | 'truncated'; // the snapshot cut to its first 4 KiB, as a crash of a disk copy leaves it
+  | 'truncated' // the snapshot cut to its first 4 KiB, as a crash of a disk copy leaves it
+  | 'corrupt'; // the snapshot with every page after the first (the schema) overwritten: it opens, its reads fail
 
 export function prepareDb(setup: DbSetup, caseDir: string, snapshot: Buffer): string {
   switch (setup) {
@@ -159,6 +167,11 @@ export function prepareDb(setup: DbSetup, caseDir: string, snapshot: Buffer): st
     case 'truncated': {
       const file = path.join(caseDir, 'tlab.db');
       fs.writeFileSync(file, snapshot.subarray(0, 4096));
+      return file;
+    }
+    case 'corrupt': {
+      const file = path.join(caseDir, 'tlab.db');
+      fs.writeFileSync(file, Buffer.from(snapshot).fill(0x5a, snapshot.readUInt16BE(16)));
       return file;
     }
   }

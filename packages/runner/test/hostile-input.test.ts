@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSweep, loadSpec, openStore } from '@tlab/core';
 import { resolveDataset } from '@tlab/trainer';
-import { cases, type CountedSkip, type HostileCase, type Refusal } from './fixtures/bad/cases.ts';
+import { cases, type CountedSkip, type FailedRun, type HostileCase, type Refusal } from './fixtures/bad/cases.ts';
 import {
   bombSide,
   coreFixtures,
@@ -19,6 +19,7 @@ import {
   runCli,
   runInProcess,
   writeLayout,
+  writeOversizedSpec,
   type CliResult,
   type InProcessResult,
 } from './hostile-harness.ts';
@@ -70,7 +71,9 @@ async function prepare(c: HostileCase): Promise<Prepared> {
         ? path.join(caseDir, 'no-such-spec.yaml')
         : c.spec === 'a-folder'
           ? caseDir
-          : path.join(coreFixtures, c.spec.fixture);
+          : c.spec === 'oversized'
+            ? writeOversizedSpec(caseDir)
+            : path.join(coreFixtures, c.spec.fixture);
   const db = prepareDb(c.db ?? 'snapshot', caseDir, snapshot);
   const argv = ['--spec', spec, '--db', db, '--cache-dir', path.join(caseDir, 'cache'), '--data-root', dataRoot, ...(c.args ?? [])];
   return { argv, caseDir, db, dataRoot };
@@ -84,6 +87,7 @@ function run(c: HostileCase, prepared: Prepared): Promise<CliResult | InProcessR
 
 const refusals = cases.filter((c): c is HostileCase & { expect: Refusal } => 'code' in c.expect);
 const skips = cases.filter((c): c is HostileCase & { expect: CountedSkip } => 'skipped' in c.expect);
+const failedRuns = cases.filter((c): c is HostileCase & { expect: FailedRun } => 'failedWith' in c.expect);
 
 describe('hostile input corpus', () => {
   it('has at least 30 distinct cases, each spec fixture used and present', () => {
@@ -114,6 +118,8 @@ describe('hostile input corpus', () => {
           expect(result.stderr).toMatch(c.expect.message);
           // A crash would also exit 1; a stack trace is how it shows.
           expect(result.stderr).not.toMatch(/^\s+at /m);
+          // Names, paths and values echoed back are shown escaped: nothing reaches the terminal as a command.
+          expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
         } else {
           expect(result.error).toMatchObject({ code: c.expect.code });
           expect((result.error as Error).message).toMatch(c.expect.message);
@@ -156,4 +162,31 @@ describe('hostile input corpus', () => {
     }
   });
 
+  describe.concurrent('a variant that fails while training fails with a stable code; the sweep goes on and exits 1', () => {
+    for (const c of failedRuns) {
+      it(`${c.name} → ${c.expect.failedWith} (${c.via})`, async ({ expect }) => {
+        const prepared = await prepare(c);
+        const result = await run(c, prepared);
+
+        if (result.via === 'cli') {
+          expect(result.exitCode, result.stderr).toBe(1);
+          expect(result.stderr).not.toMatch(/^\s+at /m);
+        } else {
+          expect(result.error).toBeUndefined();
+        }
+        const store = openStore(prepared.db, { readonly: true });
+        try {
+          const runs = store.listExperiments().flatMap((experiment) => store.runsOf(experiment.id));
+          expect(runs.length).toBeGreaterThan(0);
+          for (const failed of runs) {
+            expect(failed).toMatchObject({ status: 'failed', lease: null });
+            expect(failed.error).toMatch(c.expect.message);
+            expect(failed.error).toMatch(new RegExp(`\\[${c.expect.failedWith}\\]$`));
+          }
+        } finally {
+          store.close();
+        }
+      });
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { tinySpecText, tinyWorkspace, type TinySpecOverrides, type TinyWorkspace } from '@tlab/core/testing';
+import { openStore } from '@tlab/core';
 import type { SweepReporter } from '../src/sweep/sweep-reporter.ts';
 
 /**
@@ -38,4 +39,20 @@ export function recordingReporter(onEpoch?: () => void): SweepReporter & { event
     finished: () => undefined,
     summary: () => undefined,
   };
+}
+
+/** Every run of a DB's (first) experiment by id: status, attempts and per-epoch numbers, timings left out. */
+export function storedRuns(db: string) {
+  const store = openStore(db, { readonly: true });
+  try {
+    const [experiment] = store.listExperiments();
+    return Object.fromEntries(
+      store.runsOf(experiment!.id).map((run) => [
+        run.id,
+        { status: run.status, attempts: run.attempts, epochs: store.epochsOf(run.id).map(({ seconds: _seconds, ...numbers }) => numbers) },
+      ]),
+    );
+  } finally {
+    store.close();
+  }
 }

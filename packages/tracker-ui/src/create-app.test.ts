@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openResultsReader } from '@tlab/core';
 import { createHarness, type AppHarness } from '../test/app-harness.ts';
+import { createSampleResults } from '../test/sample-results.ts';
+import { createApp } from './create-app.ts';
 
 let h: AppHarness;
 beforeAll(() => {
@@ -32,6 +35,30 @@ describe('createApp', () => {
       const csp = (await h.get(path)).headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('answers from a damaged DB with the coded message on every page and API path, not a bare 500', async () => {
+    const sample = createSampleResults();
+    sample.writer.close();
+    // Every page after the first (the schema) overwritten: the DB opens and vets, and each query fails.
+    const bytes = readFileSync(sample.file);
+    writeFileSync(sample.file, bytes.fill(0x5a, bytes.readUInt16BE(16)));
+    const reader = openResultsReader(sample.file);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const app = createApp(reader);
+      const page = await app.request('/');
+      expect(page.status).toBe(500);
+      expect(await page.text()).toMatch(/results DB .*tlab\.db is damaged \(SQLite reports corruption\).* \[TLAB_DB_CORRUPT\]/);
+      const api = await app.request('/api/experiments');
+      expect(await api.json()).toEqual({ error: { status: 500, message: expect.stringMatching(/is damaged .*\[TLAB_DB_CORRUPT\]$/) } });
+      // The server log gets the same one paragraph, not a stack per request.
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^error: results DB .* \[TLAB_DB_CORRUPT\]$/));
+    } finally {
+      logged.mockRestore();
+      reader.close();
+      sample.cleanup();
     }
   });
 

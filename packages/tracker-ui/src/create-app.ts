@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ResultsReader } from '@tlab/core';
+import { failureReport, isTlabError, type ResultsReader } from '@tlab/core';
 import type { AppDeps } from './app-deps.ts';
 import { createExperimentContexts } from './experiment-context.ts';
 import { notFound } from './http-error.ts';
@@ -73,8 +73,13 @@ export function createApp(reader: ResultsReader): Hono {
   app.notFound((c) => errorResponse(c, notFound(c.req.path)));
   app.onError((error, c) => {
     if (error instanceof HTTPException) return errorResponse(c, error);
+    // The store failed under the request (a damaged page, a vanished file): its coded message says what to do.
+    if (isTlabError(error)) {
+      console.error(failureReport(error, { verbose: false }));
+      return errorResponse(c, new HTTPException(500, { message: error.codedMessage(), cause: error }));
+    }
     console.error(error);
-    return errorResponse(c, new HTTPException(500, { message: 'internal error; the server log has the details', cause: error }));
+    return errorResponse(c, new HTTPException(500, { message: 'internal error; the server log has the details [TLAB_INTERNAL]', cause: error }));
   });
   return app;
 }

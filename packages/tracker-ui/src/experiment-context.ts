@@ -1,4 +1,4 @@
-import { defaultMetric, experimentMetric, type ExperimentMetric, type ExperimentRecord, type ResultsReader, type SpecFacts } from '@tlab/core';
+import { defaultMetric, experimentMetric, maxDescriptionLength, maxSpecBytes, type ExperimentMetric, type ExperimentRecord, type ResultsReader, type SpecFacts } from '@tlab/core';
 import { notFound } from './http-error.ts';
 
 /** What every experiment page needs to know beyond the runs: how it is scored and what was swept. */
@@ -33,16 +33,24 @@ export function createExperimentContexts(reader: ResultsReader): ExperimentConte
       const paramKeys = reader.paramKeys(record.id);
       return {
         record,
-        description: facts?.description ?? '',
+        description: shortened(facts?.description ?? '', maxDescriptionLength),
         metric: experimentMetric(facts?.metric ?? defaultMetric),
         paramKeys,
         factors: paramKeys.filter((key) => key !== 'seed'),
         seedsSwept: paramKeys.includes('seed'),
-        specText: latest?.specText ?? null,
+        specText: latest === undefined ? null : shortened(latest.specText, maxSpecBytes),
         baseValue: (key) => (facts === null ? undefined : baseValueOf(facts, key)),
       };
     },
   };
+}
+
+/**
+ * Text as a spec may hold it now, for DBs written before specs were bounded: a 50 MB description
+ * made a 50 MB experiments page and a 100 MB API answer.
+ */
+function shortened(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters not shown)`;
 }
 
 /**

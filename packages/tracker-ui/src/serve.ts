@@ -1,10 +1,16 @@
 import { parseArgs } from 'node:util';
-import { isTlabError, openResultsReader } from '@tlab/core';
+import { exitOnUncaught, failureReport, openResultsReader, wantsStack, type ResultsReader } from '@tlab/core';
 import { startServer } from './start-server.ts';
 
-const usage = 'usage: nx run tracker-ui:serve [--db .tlab/tlab.db] [--port 4600] [--host 127.0.0.1]';
+const usage = 'usage: nx run tracker-ui:serve [--db .tlab/tlab.db] [--port 4600] [--host 127.0.0.1] [--verbose]';
 
+/**
+ * Exit codes: 2 for a usage mistake, 1 for any failure to start (one coded paragraph, its stack only
+ * with --verbose or TLAB_DEBUG=1), 0 once stopped by Ctrl-C or SIGTERM.
+ */
 async function main(): Promise<number> {
+  const verbose = wantsStack(process.argv);
+  exitOnUncaught((text) => process.stderr.write(text), verbose);
   let values: { db: string; port: string; host: string };
   try {
     ({ values } = parseArgs({
@@ -12,6 +18,7 @@ async function main(): Promise<number> {
         db: { type: 'string', default: '.tlab/tlab.db' },
         port: { type: 'string', default: '4600' },
         host: { type: 'string', default: '127.0.0.1' },
+        verbose: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -23,15 +30,17 @@ async function main(): Promise<number> {
     console.error(`--port: expected a port number from 0 to 65535, got "${values.port}"\n${usage}`);
     return 2;
   }
-  let reader;
+  let reader: ResultsReader | undefined;
+  let server;
   try {
+    // A DB in a folder it cannot write is read as it is, without a -shm beside it (see openResultsReader).
     reader = openResultsReader(values.db);
+    server = await startServer(reader, { host: values.host, port });
   } catch (error) {
-    if (!isTlabError(error)) throw error;
-    console.error(`${error.code}: ${error.message}`);
+    reader?.close();
+    process.stderr.write(`${failureReport(error, { verbose })}\n`);
     return 1;
   }
-  const server = await startServer(reader, { host: values.host, port });
   console.log(`Transfer Lab tracker on ${server.url} (reading ${values.db}, read-only)`);
   const stop = (): void => {
     void server.close().finally(() => {

@@ -44,9 +44,11 @@ export {
 export {
   defaultFeatureCacheBudgetBytes,
   FeatureCache,
+  FeatureCacheFullError,
   type FeatureCacheOptions,
   type FeatureCacheStats,
   type FeaturePrecision,
+  defaultFeaturePrecision,
   featurePrecisions,
 } from './features/feature-cache.ts';
 export {
@@ -81,6 +83,7 @@ export {
   trainableFromSuggestions,
 } from './finetune/load-trainable-block.ts';
 export { buildHead, type HeadOptions } from './model/build-head.ts';
+export { checkHeadSize, HeadTooLargeError } from './model/head-size.ts';
 export { convertToOnnx, onnxInputName } from './onnx/convert-to-onnx.ts';
 export { onnxBackboneFile } from './onnx/onnx-backbone-file.ts';
 export { OnnxOutputNotFoundError, OnnxRuntimeError, UnsupportedLayerError } from './onnx/onnx-errors.ts';

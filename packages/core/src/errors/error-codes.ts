@@ -6,6 +6,7 @@
 export const specProblemCodes = [
   'TLAB_SPEC_NOT_FOUND',
   'TLAB_SPEC_YAML',
+  'TLAB_SPEC_TOO_LARGE',
   'TLAB_SPEC_INVALID',
   'TLAB_SPEC_UNKNOWN_KEY',
   'TLAB_SPEC_BAD_OVERRIDE',
@@ -15,10 +16,13 @@ export const specProblemCodes = [
 export type SpecProblemCode = (typeof specProblemCodes)[number];
 
 export const errorCodes = [
+  // a failure no check foresaw: a bug
+  'TLAB_INTERNAL',
   // usage and spec
   'TLAB_USAGE',
   ...specProblemCodes,
   'TLAB_UNKNOWN_VARIANT',
+  'TLAB_FOLDER_UNUSABLE',
   // backbones and weights
   'TLAB_UNKNOWN_LAYER',
   'TLAB_BAD_TRAINABLE_FROM',
@@ -54,6 +58,8 @@ export const errorCodes = [
   'TLAB_ONNX_UNKNOWN_OUTPUT',
   'TLAB_ONNX_RUNTIME_FAILED',
   'TLAB_NON_FINITE_LOSS',
+  'TLAB_HEAD_TOO_LARGE',
+  'TLAB_CACHE_FULL',
   'TLAB_INTERRUPTED',
   // the results store
   'TLAB_DB_NOT_SQLITE',
@@ -61,6 +67,7 @@ export const errorCodes = [
   'TLAB_DB_OLDER_SCHEMA',
   'TLAB_DB_NOT_FOUND',
   'TLAB_DB_READONLY',
+  'TLAB_DB_UNREADABLE',
   'TLAB_DB_CORRUPT',
   'TLAB_DB_FULL',
   'TLAB_DB_BUSY',
@@ -70,12 +77,18 @@ export const errorCodes = [
   'TLAB_RUN_WRONG_STATUS',
   'TLAB_RUN_ID_CONFLICT',
   'TLAB_CONFUSION_SHAPE',
+  // the tracker UI's server
+  'TLAB_PORT_IN_USE',
+  'TLAB_LISTEN_FAILED',
   // trained models and their artifacts
   'TLAB_ARTIFACT_CORRUPT',
   'TLAB_ARTIFACT_MISSING',
   'TLAB_NO_CHECKPOINT',
   'TLAB_EXPORT_INVALID',
-  // worker processes
+  // worker processes and the queue
   'TLAB_WORKER_FAILED',
+  'TLAB_QUEUE_URL',
+  'TLAB_QUEUE_MISMATCH',
+  'TLAB_CHECKPOINT_TOO_LARGE',
 ] as const;
 export type TlabErrorCode = (typeof errorCodes)[number];

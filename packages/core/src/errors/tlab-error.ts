@@ -13,6 +13,11 @@ export class TlabError extends Error {
     this.name = 'TlabError';
     this.code = code;
   }
+
+  /** The message tagged with its code, as a person reads it (the CLI, a failed run's stored error). */
+  codedMessage(): string {
+    return `${this.message} [${this.code}]`;
+  }
 }
 
 export function isTlabError(error: unknown, code?: TlabErrorCode): error is TlabError {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpec, parseSpec } from './load-spec.ts';
+import { loadSpec, maxSpecBytes, parseSpec } from './load-spec.ts';
 import { SpecError, type SpecProblem } from './spec-error.ts';
 
 const quickstart = `# yaml-language-server: $schema=./spec.schema.json
@@ -212,5 +212,23 @@ describe('loadSpec', () => {
     const error = specErrorOf(() => loadSpec(dir));
     expect(error.code).toBe('TLAB_SPEC_NOT_FOUND');
     expect(error.problems[0]!.message).toContain('is a directory');
+  });
+
+  it('reads a spec of exactly the size limit and refuses one byte more as TLAB_SPEC_TOO_LARGE, unparsed', () => {
+    const padded = (bytes: number) => `${quickstart}#${'-'.repeat(bytes - Buffer.byteLength(quickstart) - 2)}\n`;
+    const fits = join(dir, 'fits.yaml');
+    writeFileSync(fits, padded(maxSpecBytes));
+    expect(loadSpec(fits).spec.name).toBe('quickstart');
+    const over = join(dir, 'over.yaml');
+    writeFileSync(over, padded(maxSpecBytes + 1));
+    expect(specErrorOf(() => loadSpec(over)).message).toBe(
+      `${over}: expected a spec file of at most 1048576 bytes (1.0 MB), got 1048577 bytes (1.0 MB); a spec is a page of YAML (\`description\` holds up to 10000 characters), so nothing was parsed [TLAB_SPEC_TOO_LARGE]`,
+    );
+  });
+
+  it('reads no further than the limit from a file without end', () => {
+    expect(specErrorOf(() => loadSpec('/dev/zero')).problems.map((p) => [p.code, p.message.split(';')[0]])).toEqual([
+      ['TLAB_SPEC_TOO_LARGE', 'expected a spec file of at most 1048576 bytes (1.0 MB), got more than that'],
+    ]);
   });
 });

@@ -1,12 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { canonicalJson } from '../text/canonical-json.ts';
+import { unprintableNameProblem } from '../text/control-characters.ts';
+import { formatBytes } from '../text/format-bytes.ts';
 import { explainIssues } from './explain-issues.ts';
 import { applyOverrides } from './overrides.ts';
-import { specSchema, type Spec } from './schema.ts';
+import { maxDescriptionLength, specSchema, type Spec } from './schema.ts';
 import { SpecError, type SpecProblem } from './spec-error.ts';
 import { createLocator, type LocateSpecPath } from './spec-locator.ts';
 import { documentData, yamlProblems } from './yaml-problems.ts';
@@ -27,12 +29,24 @@ export interface LoadedSpec {
   locate: LocateSpecPath;
 }
 
+/**
+ * A spec is a page of YAML (those in experiments/ are under 2 KB). A 50 MB one took 2 GB to parse
+ * and was then stored in the DB and served by the UI; past this it is refused before parsing.
+ */
+export const maxSpecBytes = 1024 ** 2;
+
 export function loadSpec(file: string, options: SpecOptions = {}): LoadedSpec {
-  let bytes: Buffer;
+  let read: ReturnType<typeof readAtMost>;
   try {
-    bytes = readFileSync(file);
+    read = readAtMost(file, maxSpecBytes + 1);
   } catch (error) {
     throw new SpecError([{ file, path: '', code: 'TLAB_SPEC_NOT_FOUND', message: unreadableMessage(resolve(file), error) }]);
+  }
+  const { bytes, size } = read;
+  if (bytes.length > maxSpecBytes) {
+    const found = size === undefined ? 'more than that' : `${size} bytes (${formatBytes(size)})`;
+    const message = `expected a spec file of at most ${maxSpecBytes} bytes (${formatBytes(maxSpecBytes)}), got ${found}; a spec is a page of YAML (\`description\` holds up to ${maxDescriptionLength} characters), so nothing was parsed`;
+    throw new SpecError([{ file, path: '', code: 'TLAB_SPEC_TOO_LARGE', message }]);
   }
   // Decoding would silently turn other bytes (a Latin-1 é) into U+FFFD, which then ends up in the
   // experiment name, the stored spec and the hashes.
@@ -54,17 +68,49 @@ export function parseSpec(text: string, file: string, options: SpecOptions = {})
 
   const locate = createLocator(doc, lineCounter, file, overridden.applied);
   const parsed = specSchema.safeParse(value.data, { reportInput: true });
-  if (!parsed.success || overridden.problems.length > 0) {
-    const invalid = explainIssues(parsed.error?.issues ?? [], specSchema).map((issue) => ({
-      ...locate(issue.path, { key: issue.atKey }),
-      path: issue.path.join('.'),
-      code: issue.code,
-      message: issue.message,
-    }));
-    throw new SpecError([...overridden.problems, ...invalid]);
+  const invalid = explainIssues(parsed.error?.issues ?? [], specSchema).map((issue) => ({
+    ...locate(issue.path, { key: issue.atKey }),
+    path: issue.path.join('.'),
+    code: issue.code,
+    message: issue.message,
+  }));
+  const unprintable = invalid.some((problem) => problem.path === 'name') ? [] : nameProblems(value.data, locate);
+  if (!parsed.success || overridden.problems.length > 0 || unprintable.length > 0) {
+    throw new SpecError([...overridden.problems, ...invalid, ...unprintable]);
   }
   const spec = parsed.data;
   return { file, text, spec, specHash: createHash('sha256').update(canonicalJson(spec)).digest('hex'), locate };
+}
+
+/**
+ * The file's first `limit` bytes (all of it if shorter) and its size when it is a regular file;
+ * read up to the limit only, so neither a huge file nor a FIFO or /dev/zero is read whole.
+ */
+function readAtMost(file: string, limit: number): { bytes: Buffer; size: number | undefined } {
+  const fd = openSync(file, 'r');
+  try {
+    const stats = fstatSync(fd);
+    const buffer = Buffer.alloc(limit);
+    let length = 0;
+    let read: number;
+    do {
+      read = readSync(fd, buffer, length, limit - length, null);
+      length += read;
+    } while (read > 0 && length < limit);
+    return { bytes: buffer.subarray(0, length), size: stats.isFile() ? stats.size : undefined };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The experiment's name is printed on terminals and pages: one that a terminal would obey (escape
+ * sequences) or that shows nothing is refused with the spec's other problems.
+ */
+function nameProblems(data: unknown, locate: LocateSpecPath): SpecProblem[] {
+  const name = typeof data === 'object' && data !== null ? (data as { name?: unknown }).name : undefined;
+  const message = typeof name === 'string' ? unprintableNameProblem(name) : undefined;
+  return message === undefined ? [] : [{ ...locate(['name']), path: 'name', code: 'TLAB_SPEC_INVALID', message }];
 }
 
 /** Points at the first byte that is not UTF-8: the first U+FFFD of the decoded text that was not literally in the file. */

@@ -11,6 +11,15 @@ import { architectureNames } from './architecture-names.ts';
 const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
 
+/** Past this a sweep is a typo (a forgotten run_cap, one list too many), not a plan. */
+export const maxVariants = 100_000;
+
+/**
+ * A description is read on every experiment page and in the experiments list: a few paragraphs.
+ * The specs in experiments/ use under 200 characters.
+ */
+export const maxDescriptionLength = 10_000;
+
 export const augmentPresetNames = ['none', 'light', 'course'] as const;
 export type AugmentPresetName = (typeof augmentPresetNames)[number];
 
@@ -190,7 +199,9 @@ const trainSchema = z
     learning_rate: z.number().positive().max(10).default(1e-4),
     batch_size: positiveInt.max(4096).default(20),
     epochs: positiveInt.max(10000).default(20),
-    steps_per_epoch: positiveInt.optional(),
+    // The course uses 100. 100,000 steps of its batch of 20 are 2 million images an epoch, over
+    // 5 hours of a Flatten head's 0.2 s steps; the order of an epoch is drawn as it trains.
+    steps_per_epoch: positiveInt.max(100_000).optional(),
     early_stopping: earlyStoppingSchema.optional(),
     checkpoint: z
       .enum(['best', 'last', 'none'])
@@ -323,8 +334,10 @@ const sweepSchema = z
     run_cap: positiveInt
       .optional()
       .describe('Random search: how many settings to draw (required). Grid and ablation: run the first run_cap settings in order and leave out the rest, as W&B stops a grid at run_cap. Each setting runs under every seed.'),
-    seeds: z.array(seedSchema).min(1).optional().describe('Run every variant once under each of these seeds.'),
+    seeds: z.array(seedSchema).min(1).max(maxVariants).optional().describe('Run every variant once under each of these seeds.'),
+    // Bounded before the sweep counts its variants: 200 million repeats took 1.6 GB listing their seeds.
     repeats: positiveInt
+      .max(maxVariants)
       .optional()
       .describe("Run every variant under this many seeds: the spec's `seed`, seed + 1, and so on."),
     parameters: z.record(z.string(), sweepParameterSchema).default({}),
@@ -365,7 +378,7 @@ export const variantConfigSchema = z.strictObject({
 
 export const specSchema = variantConfigSchema.extend({
   name: z.string().min(1).max(200),
-  description: z.string().default(''),
+  description: z.string().max(maxDescriptionLength).default(''),
   metric: metricSchema,
   sweep: sweepSchema,
 });

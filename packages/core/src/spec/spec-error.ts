@@ -38,6 +38,11 @@ export class SpecError extends TlabError {
     this.name = 'SpecError';
     this.problems = sorted;
   }
+
+  /** Each line of the message already carries its own problem's code. */
+  override codedMessage(): string {
+    return this.message;
+  }
 }
 
 export function throwIfProblems(problems: readonly SpecProblem[]): void {

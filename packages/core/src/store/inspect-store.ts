@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { latestSchemaVersion } from './migrations.ts';
+import { openReadOnly } from './open-store.ts';
+import { assertRegularFile } from './writable-file.ts';
 
 export interface StoreHealth {
   readonly file: string;
@@ -31,7 +33,8 @@ export function inspectStore(file: string, now = Date.now()): StoreHealth {
   if (!fs.existsSync(file)) return { ...base, exists: false };
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    assertRegularFile(file);
+    db = openReadOnly(file);
   } catch (error) {
     return { ...base, exists: true, problem: (error as Error).message };
   }

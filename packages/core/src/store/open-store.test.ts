@@ -250,6 +250,59 @@ describe('openStore', () => {
     });
   });
 
+  describe('reading a DB it cannot write beside', () => {
+    function writtenDb(folder: string): string {
+      fs.mkdirSync(folder);
+      const file = path.join(folder, 'results.db');
+      const writer = openStore(file);
+      writer.ensureExperiment(experiment);
+      writer.close();
+      return file;
+    }
+
+    it('reads a WAL DB in a folder with its write bits cleared as it is, adding no -shm or -wal there', () => {
+      const locked = path.join(dir, 'locked');
+      const file = writtenDb(locked);
+      // Header byte 18 is 2 in WAL mode; read from the bytes, since opening it would leave a -shm behind.
+      expect(fs.readFileSync(file)[18]).toBe(2);
+      expect(fs.readdirSync(locked)).toEqual(['results.db']);
+      fs.chmodSync(locked, 0o555);
+      try {
+        const before = sha256(file);
+        const reader = openStore(file, { readonly: true });
+        expect(reader.listExperiments().map((e) => e.name)).toEqual(['cats-vs-dogs']);
+        expect(() => reader.ensureExperiment({ ...experiment, name: 'other' })).toThrow(expect.objectContaining({ code: 'TLAB_DB_READONLY' }));
+        reader.close();
+        expect(fs.readdirSync(locked)).toEqual(['results.db']);
+        expect(sha256(file)).toBe(before);
+      } finally {
+        fs.chmodSync(locked, 0o755);
+      }
+    });
+
+    it('names a DB path that is a folder (TLAB_DB_NOT_SQLITE), for reading as for writing', () => {
+      const folder = path.join(dir, 'results.db');
+      fs.mkdirSync(folder);
+      for (const readonly of [false, true]) expect(openError(folder, { readonly })).toMatchObject({ code: 'TLAB_DB_NOT_SQLITE', message: expect.stringContaining(`${folder} is a folder`) });
+      expect(fs.readdirSync(folder)).toEqual([]);
+    });
+
+    it('reports damage met by a read long after opening (TLAB_DB_CORRUPT), not a bare SqliteError', () => {
+      const file = writtenDb(path.join(dir, 'damaged'));
+      // Every b-tree page but the first (the schema) overwritten: the file opens and vets, queries fail.
+      const bytes = fs.readFileSync(file);
+      const pageSize = bytes.readUInt16BE(16);
+      bytes.fill(0x5a, pageSize);
+      fs.writeFileSync(file, bytes);
+      const reader = openStore(file, { readonly: true });
+      try {
+        expect(() => reader.listExperiments()).toThrow(expect.objectContaining({ code: 'TLAB_DB_CORRUPT', message: expect.stringContaining(file) }));
+      } finally {
+        reader.close();
+      }
+    });
+  });
+
   it('refuses every write in readonly mode and leaves the DB unchanged', () => {
     const file = path.join(dir, 'results.db');
     const writer = openStore(file);

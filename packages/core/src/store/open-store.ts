@@ -2,13 +2,14 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { assertNotNewer, migrate, readSchemaVersion } from './migrate.ts';
 import { latestSchemaVersion } from './migrations.ts';
 import { createStore } from './store-write.ts';
 import { DbNotFoundError, DbOlderSchemaError } from './store-errors.ts';
 import type { Store } from './store-types.ts';
 import { storeFailure } from './store-failure.ts';
-import { prepareWritableFile } from './writable-file.ts';
+import { assertRegularFile, prepareWritableFile, writeBlocker } from './writable-file.ts';
 
 export interface OpenStoreOptions {
   /** For the UI: never creates, migrates or writes, so it can sit next to a running sweep. */
@@ -38,11 +39,42 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
 /** A vetted read-only connection: for the results reader, which adds its aggregate queries to the store's reads. */
 export function connectForReading(file: string): Database.Database {
   if (!fs.existsSync(file)) throw new DbNotFoundError(file);
-  return setUpOrClose(new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }), file, false, (db) => {
+  assertRegularFile(file);
+  let db: Database.Database;
+  try {
+    db = openReadOnly(file);
+  } catch (error) {
+    throw storeFailure(error, file);
+  }
+  return setUpOrClose(db, file, false, (db) => {
     const version = readSchemaVersion(db, file);
     assertNotNewer(version, file);
     if (version < latestSchemaVersion) throw new DbOlderSchemaError(file, version, latestSchemaVersion);
   });
+}
+
+/** A WAL file's header without frames: nothing that the main file lacks. */
+const walHeaderBytes = 32;
+
+/**
+ * A read-only connection that writes nothing next to the file. SQLite creates `-shm` and `-wal`
+ * beside a WAL database even to read it, which in a folder that cannot be written fails
+ * (SQLITE_CANTOPEN, SQLITE_READONLY_DIRECTORY) and, as root, would add files to a folder made
+ * read-only on purpose. There the file is read into memory as it is now, as SQLite's `immutable=1`
+ * would read it: this better-sqlite3 is built without URI filenames (SQLITE_USE_URI=0) to ask for
+ * that. It costs memory the size of the file. tlab never writes in such a folder, so nothing is
+ * missed; a `-wal` already holding frames is read through SQLite instead, with its existing `-shm`.
+ */
+export function openReadOnly(file: string): Database.Database {
+  const walFile = `${file}-wal`;
+  const walHasFrames = fs.existsSync(walFile) && fs.statSync(walFile).size > walHeaderBytes;
+  if (walHasFrames || writeBlocker(path.dirname(file)) === undefined) {
+    return new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  }
+  const bytes = fs.readFileSync(file);
+  // Header bytes 18 and 19 are 2 for WAL; a database in memory has no WAL, so it reads as a rollback-journal one (1).
+  if (bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
+  return new Database(bytes, { readonly: true });
 }
 
 function connectForWriting(file: string): Database.Database {

@@ -5,6 +5,7 @@ import { createRunMetricsQuery, createRunValuesQuery, type RunMetricRow, type Ru
 import { createProgressQuery, type ProgressLimits, type SweepProgress } from './progress-query.ts';
 import { derivedCache } from './sql-helpers.ts';
 import { createStoreReader } from './store-read.ts';
+import { translatingFailures } from './store-failure.ts';
 import type { StoreReader } from './store-types.ts';
 
 export interface ExperimentRecord {
@@ -67,7 +68,7 @@ export function openResultsReader(file: string): ResultsReader {
     .pluck();
   const settings = cached('settings', createAblationQueries(db).settings);
   const cachedParamKeys = cached('paramKeys', (experimentId: number) => paramKeys.all(experimentId));
-  return {
+  return translatingFailures<ResultsReader>({
     ...createStoreReader(db, file),
     experiment(id) {
       const row = experiment.get(id);
@@ -81,5 +82,5 @@ export function openResultsReader(file: string): ResultsReader {
     runMetrics: cached('runMetrics', createRunMetricsQuery(db)),
     runValues: cached('runValues', createRunValuesQuery(db)),
     progress: cached('progress', createProgressQuery(db)),
-  };
+  }, file);
 }

@@ -75,6 +75,13 @@ export class DbReadonlyError extends StoreError {
   }
 }
 
+/** SQLite may not open the file at all (no read permission, a folder it cannot search). */
+export class DbUnreadableError extends StoreError {
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super('TLAB_DB_UNREADABLE', `results DB ${file} cannot be opened (${reason}); expected a file this user can read, in a folder it can search`, options);
+  }
+}
+
 export class RunNotFoundError extends StoreError {
   constructor(file: string, runId: string) {
     super('TLAB_RUN_NOT_FOUND', `results DB ${file} has no run ${runId}`);

@@ -3,6 +3,7 @@ import { defaultMetric, experimentMetric } from '../metrics/run-metrics.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import type { SpecFacts } from '../spec/spec-facts.ts';
 import { statusCountsSql } from './sample-statistics.ts';
+import { translatingFailures } from './store-failure.ts';
 import { runStatuses } from './store-types.ts';
 import type {
   EpochRecord,
@@ -139,7 +140,7 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
     'SELECT id AS runId, checkpoint_sha256 AS sha256, checkpoint_bytes AS bytes FROM runs WHERE checkpoint_sha256 IS NOT NULL ORDER BY id',
   );
 
-  return {
+  return translatingFailures<StoreReader>({
     file,
 
     listExperiments({ metric = experimentMetric(defaultMetric).key, goal = defaultMetric.goal } = {}) {
@@ -195,7 +196,7 @@ export function createStoreReader(db: Database.Database, file: string): StoreRea
     checkpoints: () => checkpoints.all(),
 
     close: () => db.close(),
-  };
+  }, file);
 }
 
 

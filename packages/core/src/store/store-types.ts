@@ -212,4 +212,10 @@ export interface Store extends StoreReader {
   finishRun(runId: string, result: RunResult): void;
   failRun(runId: string, errorText: string): void;
   interruptRun(runId: string): void;
+  /**
+   * Marks running runs interrupted whose lease is still exactly the one given (owner and expiry, or
+   * none): a run taken over or renewed since is left alone. For runs left running by processes
+   * that are gone, which no sweep may ever take over (`tlab runs abandon`). Returns the ids marked.
+   */
+  abandonRuns(runs: ReadonlyArray<{ readonly runId: string; readonly lease: RunRow['lease'] }>): string[];
 }

@@ -358,6 +358,32 @@ describe('listExperiments', () => {
       }
     });
 
+    it('abandons a run left running only while its lease is still the one seen, in one transaction', () => {
+      const id = newExperiment();
+      store.registerVariants(id, [variant(0), variant(1), variant(2)]);
+      const gone = openStore(file, { owner: 'gone:1:dead', leaseMs: 60_000 });
+      try {
+        for (const runId of ['v0-0', 'v1-0.1', 'v2-0.2']) gone.startRun(runId, environment);
+        const seen = ['v0-0', 'v1-0.1', 'v2-0.2'].map((runId) => ({ runId, lease: store.getRun(runId)!.lease }));
+        // Since seen: v1 was renewed by its owner, v2 finished; neither may be touched.
+        gone.renewLease('v1-0.1');
+        gone.recordEpoch('v2-0.2', epoch(1));
+        gone.finishRun('v2-0.2', result);
+        const stillSeen = seen.map((run) => (run.runId === 'v1-0.1' ? { ...run, lease: { owner: 'gone:1:dead', expiresAt: 1 } } : run));
+        expect(store.abandonRuns(stillSeen)).toEqual(['v0-0']);
+        expect(store.getRun('v0-0')).toMatchObject({ status: 'interrupted', lease: null, finishedAt: expect.any(String) });
+        expect(store.getRun('v1-0.1')).toMatchObject({ status: 'running', lease: { owner: 'gone:1:dead' } });
+        expect(store.getRun('v2-0.2')).toMatchObject({ status: 'done' });
+        // Abandoned means the next sweep restarts it, as after Ctrl-C.
+        expect(store.startRun('v0-0', environment)).toBe(true);
+      } finally {
+        gone.close();
+      }
+      const reader = openStore(file, { readonly: true });
+      expect(() => reader.abandonRuns([])).toThrow(expect.objectContaining({ code: 'TLAB_DB_READONLY' }));
+      reader.close();
+    });
+
     it('keeps a renewed lease past its first expiry', async () => {
       const id = newExperiment();
       store.registerVariants(id, [variant(0)]);

@@ -68,6 +68,10 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     `UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
   );
   const expireLeases = db.prepare<[string]>(`UPDATE runs SET lease_expires_at = 0 WHERE lease_owner = ? AND status = 'running'`);
+  const abandonRun = db.prepare<{ id: string; owner: string | null; expires: number; now: string }>(
+    `UPDATE runs SET status = 'interrupted', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = @id AND status = 'running' AND lease_owner IS @owner AND COALESCE(lease_expires_at, 0) = @expires`,
+  );
   const clearAttempt = ['epochs', 'metrics', 'confusions', 'predictions', 'run_progress'].map((table) =>
     db.prepare<[string]>(`DELETE FROM ${table} WHERE run_id = ?`),
   );
@@ -233,6 +237,15 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
 
     failRun: (runId, errorText) => endRun(runId, 'fail', 'failed', errorText),
     interruptRun: (runId) => endRun(runId, 'interrupt', 'interrupted', null),
+
+    abandonRuns(runs) {
+      return write(() => {
+        const now = timestamp();
+        return runs
+          .filter(({ runId, lease }) => abandonRun.run({ id: runId, owner: lease?.owner ?? null, expires: lease?.expiresAt ?? 0, now }).changes > 0)
+          .map(({ runId }) => runId);
+      });
+    },
   };
 }
 

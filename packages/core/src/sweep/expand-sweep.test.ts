@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../spec/load-spec.ts';
-import { augmentPresets } from '../spec/schema.ts';
+import { augmentPresets, maxVariants } from '../spec/schema.ts';
 import { SpecError } from '../spec/spec-error.ts';
-import { expandSweep, maxVariants } from './expand-sweep.ts';
+import { expandSweep } from './expand-sweep.ts';
 import { variantId } from './variant-id.ts';
 
 const header = `name: sweep

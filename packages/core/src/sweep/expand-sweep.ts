@@ -3,7 +3,7 @@ import { explainIssues, type ExplainedIssue } from '../spec/explain-issues.ts';
 import type { LoadedSpec } from '../spec/load-spec.ts';
 import { presetAsObject, resolveConfig } from '../spec/resolve-config.ts';
 import type { PathSegment } from '../spec/schema-path.ts';
-import { variantConfigSchema, type ResolvedConfig, type Spec, type VariantConfig } from '../spec/schema.ts';
+import { maxVariants, variantConfigSchema, type ResolvedConfig, type Spec, type VariantConfig } from '../spec/schema.ts';
 import { variantBase } from '../spec/spec-facts.ts';
 import { throwIfProblems, type SpecProblem } from '../spec/spec-error.ts';
 import { startsWith, type LocateSpecPath } from '../spec/spec-locator.ts';
@@ -41,9 +41,6 @@ export interface SweepPlan {
    */
   readonly leftOut: ReadonlyArray<Record<string, unknown>>;
 }
-
-/** Past this a sweep is a typo (a forgotten run_cap, one list too many), not a plan. */
-export const maxVariants = 100_000;
 
 /**
  * Every variant a spec asks for: the grid's cartesian product, `run_cap` random draws, or the

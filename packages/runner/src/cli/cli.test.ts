@@ -91,7 +91,11 @@ describe('tlab command', () => {
     expect(entries(tlab(['cache', 'clear', '--cache-dir', ex.cacheDir], ex.dir).stdout)).toBe(0);
   });
 
-  it('on Ctrl-C (SIGINT) marks the current run interrupted and exits 130', async () => {
+  // SIGTERM is what docker stop, systemd and Kubernetes send: it stops a sweep as Ctrl-C does.
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s marks the current run interrupted, commits and exits %i', async (signal, exitCode) => {
     const ex = tinyExperiment(tinySpecText({ train: { epochs: 400 }, sweep: tinySweep }));
     const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], {
       cwd: ex.dir,
@@ -106,8 +110,8 @@ describe('tlab command', () => {
         if (/epoch 3\//.test(output)) resolve();
       }),
     );
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(exitCode);
     const db = new Database(ex.db, { readonly: true });
     expect(db.prepare('SELECT status FROM runs ORDER BY variant_index').pluck().all()).toEqual(['interrupted', 'queued']);
     db.close();

@@ -1,4 +1,4 @@
-import { bestEpochKey, experimentMetric, timingKeys, type LeaderboardRow, type MetricSpec } from '@tlab/core';
+import { bestEpochKey, escapeControlCharacters, experimentMetric, timingKeys, type LeaderboardRow, type MetricSpec } from '@tlab/core';
 import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
 import type { FrozenEngineInfo, PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import type { SweepSummary } from '../sweep/sweep-summary.ts';
@@ -102,6 +102,7 @@ export class ConsoleReporter implements SweepReporter {
       this.out.write('\r\x1b[2K');
       this.statusShown = false;
     }
-    this.out.write(`${text}\n`);
+    // Names, values and file names come from specs and folders: shown, never obeyed by the terminal.
+    this.out.write(`${escapeControlCharacters(text)}\n`);
   }
 }

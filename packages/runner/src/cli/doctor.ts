@@ -1,18 +1,20 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { formatBytes, inspectStore, isTlabError } from '@tlab/core';
+import { formatBytes, inspectStore, isTlabError, openStore, type Store } from '@tlab/core';
 import {
   createFrozenExtractor,
   FeatureCache,
   libraryVersions,
   loadFrozenPart,
   selectBackend,
-  type BackendName,
   type FrozenEngine,
   type FrozenPart,
 } from '@tlab/trainer';
-import { isDeadLocalOwner } from '../sweep/leases.ts';
+import { prepareCacheDir } from '../settings/cache-dir.ts';
+import type { RunSettings } from '../settings/run-settings.ts';
+import { orphanedRuns, stuckRuns } from '../sweep/stuck-runs.ts';
 import { inspectArtifacts, type ArtifactHealth } from '../trained/artifact-health.ts';
 import type { Output } from './output.ts';
 
@@ -25,11 +27,18 @@ interface Check {
 
 const require = createRequire(import.meta.url);
 
+interface DoctorOptions {
+  readonly db: string;
+  readonly cacheDir: string;
+  /** The backend to measure, and the data root and weights a sweep would identify variants with. */
+  readonly settings: RunSettings;
+}
+
 /**
  * `tlab doctor`: checks what a sweep depends on, measures the engines on the embedded
  * InceptionV3, and looks at the results DB without changing it. Exit code 1 when a check failed.
  */
-export async function runDoctor(options: { readonly db: string; readonly cacheDir: string; readonly backend: BackendName | undefined }, out: Output): Promise<number> {
+export async function runDoctor(options: DoctorOptions, out: Output): Promise<number> {
   const checks: Check[] = [];
   const report = (check: Check) => {
     checks.push(check);
@@ -38,7 +47,7 @@ export async function runDoctor(options: { readonly db: string; readonly cacheDi
   const versions = libraryVersions();
   report({ ok: true, text: `Node ${process.version}, tfjs ${versions['tfjs-core']}, sharp ${versions['sharp']}, better-sqlite3 ${versions['better-sqlite3']}` });
 
-  const engine = await selectBackend({ requested: options.backend, warn: () => undefined });
+  const engine = await selectBackend({ requested: options.settings.backend, warn: () => undefined });
   const hasTfjsNode = canResolve('@tensorflow/tfjs-node');
   report({
     ok: engine.backend !== 'cpu',
@@ -46,20 +55,29 @@ export async function runDoctor(options: { readonly db: string; readonly cacheDi
     ...(engine.backend === 'cpu' ? { fix: 'the pure-JS cpu backend is ~30x slower: check that @tensorflow/tfjs-backend-wasm installed' } : {}),
   });
 
-  const part = await loadFrozenPart({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7' }, ['mixed7'], [150, 150]);
-  try {
-    for (const name of ['onnx', 'tfjs'] as const) report(await measureEngine(part, name, options.cacheDir, engine.threads));
-  } finally {
-    part.dispose();
+  const cacheProblem = checkCacheDir(options.cacheDir);
+  if (cacheProblem !== undefined) report(cacheProblem);
+  else {
+    const part = await loadFrozenPart({ name: 'inception_v3', weights: 'embedded', cutoff: 'mixed7' }, ['mixed7'], [150, 150]);
+    try {
+      for (const name of ['onnx', 'tfjs'] as const) report(await measureEngine(part, name, options.cacheDir, engine.threads));
+    } finally {
+      part.dispose();
+    }
   }
 
   report(await checkSharp());
-  for (const check of checkStore(options.db)) report(check);
+  const storeChecks = checkStore(options.db);
+  for (const check of storeChecks) report(check);
+  // Identifying variants anew needs a readable DB and a cache for the data it resolves.
+  if (storeChecks.every((check) => check.ok) && cacheProblem === undefined) for (const check of await checkStuckRuns(options)) report(check);
   for (const check of checkArtifacts(options.db)) report(check);
-  const cache = new FeatureCache(path.join(options.cacheDir, 'features'));
-  const stats = cache.stats();
-  cache.close();
-  report({ ok: true, text: `feature cache ${stats.file}: ${stats.entries} entries, ${formatBytes(stats.bytes)} of ${formatBytes(stats.budgetBytes)}` });
+  if (cacheProblem === undefined) {
+    const cache = new FeatureCache(path.join(options.cacheDir, 'features'));
+    const stats = cache.stats();
+    cache.close();
+    report({ ok: true, text: `feature cache ${stats.file}: ${stats.entries} entries, ${formatBytes(stats.bytes)} of ${formatBytes(stats.budgetBytes)}` });
+  }
 
   const failed = checks.filter((c) => !c.ok).length;
   out.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);
@@ -114,14 +132,59 @@ function checkStore(file: string): Check[] {
       ? { ok: false, text: `schema version ${version} is newer than this tlab (${health.latestSchemaVersion})`, fix: 'upgrade tlab' }
       : { ok: true, text: `schema version ${version} of ${health.latestSchemaVersion}${version < health.latestSchemaVersion ? ' (the next sweep migrates it)' : ''}` },
   );
-  const dead = health.liveLeases.filter((lease) => isDeadLocalOwner(lease.owner));
-  const stale = [...health.expiredLeases.map((l) => l.runId), ...dead.map((l) => l.runId)];
-  checks.push(
-    stale.length === 0
-      ? { ok: true, text: `no stale leases (${health.liveLeases.length} run(s) being trained now)` }
-      : { ok: false, text: `${stale.length} run(s) left running by a dead or hung sweep: ${stale.join(', ')}`, fix: 'run the sweep again: it takes these runs over and restarts them' },
-  );
   return checks;
+}
+
+/**
+ * Runs left running by a process that is gone: a sweep takes over those it still identifies by
+ * the same variant id; the others (their data or weights changed since) only `tlab runs abandon` ends.
+ */
+async function checkStuckRuns(options: DoctorOptions): Promise<Check[]> {
+  if (!fs.existsSync(options.db)) return [];
+  let store: Store;
+  try {
+    store = openStore(options.db, { readonly: true });
+  } catch (error) {
+    // An older schema: checkStore said the next sweep migrates it; runs are checked after that.
+    if (isTlabError(error)) return [];
+    throw error;
+  }
+  try {
+    const stuck = stuckRuns(store);
+    const running = store.listExperiments().reduce((sum, e) => sum + e.statusCounts.running, 0);
+    if (stuck.length === 0) return [{ ok: true, text: `no stale leases (${running} run(s) being trained now)` }];
+    const orphaned = await orphanedRuns(store, stuck, options);
+    const resumable = stuck.filter((run) => !orphaned.some((o) => o.runId === run.id));
+    const checks: Check[] = [];
+    if (resumable.length > 0) {
+      checks.push({
+        ok: false,
+        text: `${resumable.length} run(s) left running by a dead or hung sweep: ${resumable.map((run) => run.id).join(', ')}`,
+        fix: 'run the sweep again: it takes these runs over and restarts them (or tlab runs abandon marks them interrupted)',
+      });
+    }
+    if (orphaned.length > 0) {
+      checks.push({
+        ok: false,
+        text: `${orphaned.length} run(s) stuck running whose variant id no longer matches the current data: ${orphaned.map((o) => `${o.runId} (${o.reason})`).join('; ')}`,
+        fix: 'no sweep takes these over: tlab runs abandon marks them interrupted',
+      });
+    }
+    return checks;
+  } finally {
+    store.close();
+  }
+}
+
+/** A cache folder that is a file or cannot be written fails every engine check; said once, plainly. */
+function checkCacheDir(cacheDir: string): Check | undefined {
+  try {
+    prepareCacheDir(cacheDir);
+    return undefined;
+  } catch (error) {
+    if (!isTlabError(error)) throw error;
+    return { ok: false, text: error.message, fix: 'point --cache-dir at a folder tlab can write' };
+  }
 }
 
 /** Every checkpoint the DB references must be there and match its hash; store problems are reported by checkStore. */

@@ -1,8 +1,10 @@
+import { escapeControlCharacters } from '@tlab/core';
 import { formatMetric, formatTable } from './format.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { evaluateRun } from '../trained/evaluate-run.ts';
 import type { Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
+import { prepareCacheDir } from '../settings/cache-dir.ts';
 
 /** `tlab evaluate`: accuracy, per-class accuracy and the confusion matrix of a run on a labelled folder. */
 export async function runEvaluateCommand(
@@ -10,6 +12,7 @@ export async function runEvaluateCommand(
   settings: RunSettings,
   io: { readonly stdout: Output; readonly stderr: Output; readonly isTTY: boolean },
 ): Promise<number> {
+  prepareCacheDir(args.cacheDir);
   const onProgress = io.isTTY ? (done: number, total: number) => io.stderr.write(`\revaluating ${done}/${total} images…`) : undefined;
   const result = await evaluateRun(args.runId, args.data, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: (m) => io.stderr.write(`${m}\n`), ...(onProgress ? { onProgress } : {}) });
   if (io.isTTY) io.stderr.write('\n');
@@ -25,6 +28,6 @@ export async function runEvaluateCommand(
       '',
     ].join('\n'),
   );
-  if (result.unreadable.length > 0) io.stderr.write(`${result.unreadable.length} file(s) could not be read and were left out:\n${result.unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`);
+  if (result.unreadable.length > 0) io.stderr.write(escapeControlCharacters(`${result.unreadable.length} file(s) could not be read and were left out:\n${result.unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`));
   return 0;
 }

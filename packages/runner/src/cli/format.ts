@@ -1,4 +1,4 @@
-import { formatValue, tInterval, type MetricSummary } from '@tlab/core';
+import { escapeControlCharacters, formatValue, tInterval, type MetricSummary } from '@tlab/core';
 
 export function formatParams(params: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(params);
@@ -25,8 +25,9 @@ export function formatSummary({ mean, std }: MetricSummary, n: number): string {
   return `${formatMetric(mean)} ± ${formatMetric(upper - mean)} (95% CI, n=${n})`;
 }
 
-/** Plain-text table, columns padded to their widest cell. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Plain-text table, columns padded to their widest cell; control characters in cells (file names, labels) shown escaped. */
+export function formatTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map(escapeControlCharacters));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

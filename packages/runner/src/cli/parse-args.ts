@@ -14,7 +14,9 @@ export class UsageError extends TlabError {
 export const usage = `Usage:
   tlab sweep [options]         train every variant of a spec not yet done
   tlab cache stats|clear       show or empty the feature cache
-  tlab doctor                  check the install, the engines, the results DB and its artifacts
+  tlab doctor                  check the install, the engines, the results DB and its artifacts,
+                               and whether runs left running can still be resumed (--data-root,
+                               --weights-dir as for sweep)
   tlab export <run-id> --out <dir> [--format tfjs|onnx]
                                write a finished run as one model (backbone + trained head) with
                                metadata.json, in Teachable Machine's layout
@@ -26,6 +28,9 @@ export const usage = `Usage:
   tlab reproduce <run-id>      retrain a stored run in a scratch DB and compare every epoch and
                                the checkpoint: identical, or where and by how much they differ
   tlab runs gc                 delete checkpoint files no run in the DB references
+  tlab runs abandon            mark interrupted every run left running by a process that is gone
+                               (its lease expired, or its pid is dead on this host)
+  tlab worker --queue <url>    train jobs from a queue that \`tlab sweep --queue\` fills
   tlab report <experiment> [--out <dir>]
                                a Markdown report of an experiment (by name or id): leaderboard,
                                effects with 95% CIs and Holm-adjusted p, forest plot and curves
@@ -48,6 +53,17 @@ Sweep options:
   --workers <n>        train in n worker processes (default 1): each takes a job of variants that
                        share a frozen pass and an augmentation draw; ONNX Runtime's threads are
                        split between them
+  --queue <url>        redis://host:port[/db]: put the jobs on a BullMQ queue for \`tlab worker\`s
+                       on any machine and commit what they report (this process stays the only
+                       writer of the DB); run it again to re-attach after a crash
+
+Worker options (tlab worker --queue <url>: train jobs from the queue until Ctrl-C or SIGTERM):
+  --data-root, --weights-dir, --cache-dir   this machine's data, weights and cache
+  --concurrency <n>    jobs at once (default 1)
+  --artifacts-dir <d>  the coordinator DB's artifact folder, shared, for checkpoints over 32 MiB
+  --stalled-seconds <s>  how soon another worker takes the job of one that stopped (default 30)
+  --onnx-threads <n>   ONNX Runtime threads per job (default: the cores / --concurrency); give
+                       cores / workers when several workers share a machine
 
 Options of export, predict, evaluate and reproduce:
   --data-root, --weights-dir   as for sweep: where the run's data and backbone weights are found
@@ -59,6 +75,7 @@ Options of export, predict, evaluate and reproduce:
 Common options:
   --db <file>          results database (default: .tlab/tlab.db)
   --cache-dir <dir>    datasets, converted models and features (default: .tlab/cache)
+  --verbose            on a failure, print its stack too (or TLAB_DEBUG=1)
   -h, --help           show this help`;
 
 export interface SweepArgs {
@@ -75,6 +92,19 @@ export interface SweepArgs {
   readonly featurePrecision: FeaturePrecision;
   readonly cacheBudgetBytes: number;
   readonly workers: number;
+  /** redis://host:port[/db]: enqueue the jobs for `tlab worker`s instead of training here. */
+  readonly queue: string | undefined;
+}
+
+export interface WorkerArgs {
+  readonly command: 'worker';
+  readonly queue: string;
+  readonly cacheDir: string;
+  readonly settingFlags: SettingFlags;
+  readonly concurrency: number;
+  readonly artifactsDir: string | undefined;
+  readonly stalledSeconds: number;
+  readonly onnxThreads: number | undefined;
 }
 
 /** What every command that opens a stored run needs: the DB, the cache, and where data and weights are. */
@@ -89,13 +119,15 @@ export type PredictFormat = (typeof predictFormats)[number];
 
 export type CliArgs =
   | SweepArgs
+  | WorkerArgs
   | { readonly command: 'cache'; readonly action: 'stats' | 'clear'; readonly cacheDir: string }
-  | { readonly command: 'doctor'; readonly db: string; readonly cacheDir: string }
+  | { readonly command: 'doctor'; readonly db: string; readonly cacheDir: string; readonly settingFlags: SettingFlags }
   | ({ readonly command: 'export'; readonly runId: string; readonly out: string; readonly format: ExportFormat } & StoredRunArgs)
   | ({ readonly command: 'predict'; readonly target: string; readonly inputs: readonly string[]; readonly format: PredictFormat; readonly top: number } & StoredRunArgs)
   | ({ readonly command: 'evaluate'; readonly runId: string; readonly data: string } & StoredRunArgs)
   | ({ readonly command: 'reproduce'; readonly runId: string } & StoredRunArgs)
   | { readonly command: 'runs-gc'; readonly db: string }
+  | { readonly command: 'runs-abandon'; readonly db: string }
   | { readonly command: 'report'; readonly experiment: string; readonly db: string; readonly out: string | undefined }
   | { readonly command: 'help' };
 
@@ -120,10 +152,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'feature-precision': { type: 'string', default: 'float16' },
         'cache-budget-mb': { type: 'string', default: '4096' },
         workers: { type: 'string', default: '1' },
+        queue: { type: 'string' },
+        concurrency: { type: 'string', default: '1' },
+        'artifacts-dir': { type: 'string' },
+        'stalled-seconds': { type: 'string', default: '30' },
+        'onnx-threads': { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string' },
         top: { type: 'string', default: '1' },
         data: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -177,8 +215,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       return { command, runId: positional('a run id'), ...storedRun };
     case 'runs':
       noMoreArguments(1);
-      oneOf('tlab runs', rest[0] ?? '', ['gc'] as const);
-      return { command: 'runs-gc', db: values.db };
+      return { command: `runs-${oneOf('tlab runs', rest[0] ?? '', ['gc', 'abandon'] as const)}`, db: values.db };
     case 'report':
       noMoreArguments(1);
       return { command, experiment: positional('an experiment name or id'), db: values.db, out: values.out };
@@ -188,7 +225,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     case 'doctor':
       noMoreArguments(0);
-      return { command, db: values.db, cacheDir: values['cache-dir'] };
+      return { command, db: values.db, cacheDir: values['cache-dir'], settingFlags: { dataRoot: values['data-root'], weightsDir: values['weights-dir'] } };
     case 'sweep':
       noMoreArguments(0);
       return {
@@ -208,6 +245,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         featurePrecision: oneOf('--feature-precision', values['feature-precision'], featurePrecisions),
         cacheBudgetBytes: positiveNumber('--cache-budget-mb', values['cache-budget-mb']) * 1024 * 1024,
         workers: positiveInteger('--workers', values.workers),
+        queue: values.queue,
+      };
+    case 'worker':
+      noMoreArguments(0);
+      return {
+        command,
+        queue: required('--queue <redis://host:port[/db]>', values.queue),
+        cacheDir: values['cache-dir'],
+        settingFlags: { dataRoot: values['data-root'], weightsDir: values['weights-dir'] },
+        concurrency: positiveInteger('--concurrency', values.concurrency),
+        artifactsDir: values['artifacts-dir'],
+        stalledSeconds: positiveInteger('--stalled-seconds', values['stalled-seconds']),
+        onnxThreads: values['onnx-threads'] === undefined ? undefined : positiveInteger('--onnx-threads', values['onnx-threads']),
       };
     default:
       throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
@@ -227,6 +277,7 @@ export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<Swe
     strategy: args.strategy,
     featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
     workers: args.workers,
+    queue: args.queue,
   };
 }
 

@@ -1,9 +1,10 @@
-import { toCsv } from '@tlab/core';
+import { escapeControlCharacters, toCsv } from '@tlab/core';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { loadModel, predictImages } from '../trained/predict-images.ts';
 import { formatTable } from './format.ts';
 import type { Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
+import { prepareCacheDir } from '../settings/cache-dir.ts';
 
 /** `tlab predict`: results on stdout in the chosen format, progress (on a terminal) and unreadable files on stderr. Exit 1 when no image could be classified. */
 export async function runPredictCommand(
@@ -11,6 +12,7 @@ export async function runPredictCommand(
   settings: RunSettings,
   io: { readonly stdout: Output; readonly stderr: Output; readonly isTTY: boolean },
 ): Promise<number> {
+  prepareCacheDir(args.cacheDir);
   const model = await loadModel(args.target, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: (m) => io.stderr.write(`${m}\n`) });
   try {
     const onProgress = io.isTTY ? (done: number, total: number) => io.stderr.write(`\rclassifying ${done}/${total} images on ${model.classifier.engine}…`) : undefined;
@@ -24,7 +26,7 @@ export async function runPredictCommand(
       const header = ['file', ...Array.from({ length: Math.min(args.top, model.labels.length) }, (_, i) => (args.top === 1 ? 'class' : `#${i + 1}`))];
       io.stdout.write(`${formatTable(header, predictions.map((p) => [p.file, ...p.top.map((t) => `${t.label} ${t.probability.toFixed(4)}`)]))}\n`);
     }
-    if (unreadable.length > 0) io.stderr.write(`${unreadable.length} file(s) could not be read:\n${unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`);
+    if (unreadable.length > 0) io.stderr.write(escapeControlCharacters(`${unreadable.length} file(s) could not be read:\n${unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`));
     return predictions.length > 0 ? 0 : 1;
   } finally {
     model.classifier.dispose();

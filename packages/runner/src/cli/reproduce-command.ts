@@ -3,6 +3,7 @@ import { reproduceRun } from '../trained/reproduce-run.ts';
 import { ConsoleReporter } from './console-reporter.ts';
 import type { Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
+import { prepareCacheDir } from '../settings/cache-dir.ts';
 
 /** `tlab reproduce`: exit 0 when every epoch and the checkpoint are identical, 1 when anything differs. */
 export async function runReproduceCommand(
@@ -10,6 +11,7 @@ export async function runReproduceCommand(
   settings: RunSettings,
   io: { readonly stdout: Output; readonly isTTY: boolean; readonly signal: AbortSignal },
 ): Promise<number> {
+  prepareCacheDir(args.cacheDir);
   const result = await reproduceRun({
     runId: args.runId,
     dbFile: args.db,

@@ -1,6 +1,7 @@
 import { on } from 'node:events';
-import { isTlabError, openStore, type Store } from '@tlab/core';
+import { exitOnUncaught, isTlabError, openStore, wantsStack, type Store } from '@tlab/core';
 import { RunInterruptedError, selectBackend, type EngineInfo } from '@tlab/trainer';
+import { trapInterrupts } from '../cli/interrupt-signals.ts';
 import { armProcessFaults } from '../settings/run-settings.ts';
 import { trainingOptions } from '../sweep/run-sweep.ts';
 import type { SweepReporter } from '../sweep/sweep-reporter.ts';
@@ -9,13 +10,15 @@ import { forwardedReports, unpackVariants, type FromWorker, type ToWorker, type 
 
 /**
  * A worker process of `tlab sweep --workers N`: loads its engines, then trains the jobs the sweep
- * sends, writing runs to the DB itself. Ctrl-C (or the sweep's SIGINT, or the sweep going away)
- * marks the current run interrupted, as a single sweep does. Exit code 0 after `stop`, 130 when
- * interrupted, 1 after a fatal error it reported.
+ * sends, writing runs to the DB itself. Ctrl-C or SIGTERM (from the sweep, or sent to the whole
+ * process group by systemd or Kubernetes), or the sweep going away, marks the current run
+ * interrupted, as a single sweep does. Exit code 0 after `stop`, 130 (SIGINT) or 143 (SIGTERM)
+ * when interrupted, 1 after a fatal error it reported.
  */
 export async function runLocalWorker(): Promise<number> {
-  const controller = new AbortController();
-  process.on('SIGINT', () => controller.abort());
+  // TLAB_DEBUG is inherited from the sweep; its --verbose is not passed on.
+  exitOnUncaught((text) => process.stderr.write(text), wantsStack([]));
+  const controller = trapInterrupts();
   // The sweep is gone (killed): nothing would hand out jobs or read results, so stop as on Ctrl-C.
   process.once('disconnect', () => controller.abort());
   const send = (message: FromWorker) => process.send?.(message);
@@ -40,11 +43,12 @@ export async function runLocalWorker(): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof RunInterruptedError || controller.signal.aborted) return 130;
+    if (error instanceof RunInterruptedError || controller.signal.aborted) return controller.exitCode();
     send({ type: 'fatal', code: isTlabError(error) ? error.code : 'TLAB_WORKER_FAILED', message: error instanceof Error ? error.message : String(error) });
     return 1;
   } finally {
     ready?.store.close();
+    controller.release();
     process.disconnect?.();
   }
 }

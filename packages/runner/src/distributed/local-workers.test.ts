@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
-import { tinyExperiment } from '../../test/tiny-experiment.ts';
+import { storedRuns, tinyExperiment } from '../../test/tiny-experiment.ts';
 import { planJobs } from './sweep-jobs.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
@@ -19,22 +19,6 @@ const spec = (epochs: number) =>
 function sweep(ex: ReturnType<typeof tinyExperiment>, db: string, workers: number) {
   const args = [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, `cache-${path.basename(db)}`), '--workers', String(workers)];
   return spawnSync(process.execPath, args, { cwd: ex.dir, encoding: 'utf8', env: { ...process.env, TLAB_BACKEND: 'wasm' } });
-}
-
-/** Every run's status, attempts and per-epoch numbers (timings left out), by variant id. */
-function stored(db: string) {
-  const store = openStore(db, { readonly: true });
-  try {
-    const [experiment] = store.listExperiments();
-    return Object.fromEntries(
-      store.runsOf(experiment!.id).map((run) => [
-        run.id,
-        { status: run.status, attempts: run.attempts, epochs: store.epochsOf(run.id).map(({ seconds: _seconds, ...numbers }) => numbers) },
-      ]),
-    );
-  } finally {
-    store.close();
-  }
 }
 
 describe('tlab sweep --workers', () => {
@@ -57,13 +41,17 @@ describe('tlab sweep --workers', () => {
     const two = sweep(ex, path.join(ex.dir, 'two.db'), 2);
     expect(two.status, two.stderr).toBe(0);
     expect(two.stdout).toContain('[4/4]');
-    const single = stored(path.join(ex.dir, 'one.db'));
-    const parallel = stored(path.join(ex.dir, 'two.db'));
+    const single = storedRuns(path.join(ex.dir, 'one.db'));
+    const parallel = storedRuns(path.join(ex.dir, 'two.db'));
     expect(Object.values(parallel).map((run) => [run.status, run.attempts])).toEqual(new Array(4).fill(['done', 1]));
     expect(parallel).toEqual(single);
   });
 
-  it('hands the job of a worker killed with SIGKILL to a new worker, which restarts its run from scratch', async () => {
+  it.each([
+    ['SIGKILL', 'SIGKILL'],
+    // What systemd and Kubernetes send every process of the group: the worker marks its run interrupted and exits 143.
+    ['SIGTERM', 'exit code 143'],
+  ] as const)('hands the job of a worker stopped with %s to a new worker, which restarts its run from scratch', async (signal, ended) => {
     const ex = tinyExperiment(spec(40));
     const db = path.join(ex.dir, 'killed.db');
     const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, 'cache'), '--workers', '2'], {
@@ -94,17 +82,17 @@ describe('tlab sweep --workers', () => {
       }
     }
     expect(victim, output).toBeDefined();
-    process.kill(victim!.pid, 'SIGKILL');
+    process.kill(victim!.pid, signal);
     expect(await exited, output).toBe(0);
-    expect(output).toContain('a worker process ended (SIGKILL)');
+    expect(output).toContain(`a worker process ended (${ended})`);
 
-    const runs = stored(db);
+    const runs = storedRuns(db);
     expect(Object.values(runs).map((run) => run.status)).toEqual(new Array(4).fill('done'));
     expect(runs[victim!.runId]!.attempts).toBe(2);
     expect(runs[victim!.runId]!.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const reference = sweep(ex, path.join(ex.dir, 'reference.db'), 1);
     expect(reference.status, reference.stderr).toBe(0);
-    const single = stored(path.join(ex.dir, 'reference.db'));
+    const single = storedRuns(path.join(ex.dir, 'reference.db'));
     for (const [id, run] of Object.entries(runs)) expect(run.epochs).toEqual(single[id]!.epochs);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { canonicalJson, variantId, type PlannedVariant } from '@tlab/core';
 import {
   backboneWeightsHash,
+  checkHeadSize,
   loadBackbone,
   locateBackbone,
   planTrainableBlock,
@@ -41,7 +42,7 @@ export interface VariantContext {
 export async function identifyVariants(experiment: string, planned: readonly PlannedVariant[], context: VariantContext): Promise<Variant[]> {
   const datasets = new Map<string, Promise<Dataset>>();
   const weights = new Map<string, Promise<string>>();
-  const checks = new Map<string, Promise<string>>();
+  const checks = new Map<string, Promise<BackboneFacts>>();
   return Promise.all(
     planned.map(async (variant) => {
       const { config } = variant;
@@ -55,7 +56,8 @@ export async function identifyVariants(experiment: string, planned: readonly Pla
       if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, preprocessingOf(config.data), context));
       const weightsKey = canonicalJson({ name: backbone.name, path: backbone.path, weights: backbone.weights });
       if (!weights.has(weightsKey)) weights.set(weightsKey, backboneWeightsHash(backbone));
-      const [dataset, weightsHash, frozenCutoff] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
+      const [dataset, weightsHash, { frozenCutoff, featureShape }] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);
+      checkHeadSize({ featureShape, cutoff: config.backbone.cutoff, head: config.head, optimizer: config.train.optimizer, classCount: dataset.classes.length });
       const id = variantId({ experiment, config, datasetFingerprint: dataset.fingerprint, weightsHash });
       return { ...variant, id, dataset, weightsHash, backbone, weightsSource, frozenCutoff };
     }),
@@ -72,12 +74,19 @@ function reportSkipped(dataset: Dataset, warn: (message: string) => void): void 
   warn([`Skipping ${dataset.skipped.length} unreadable image file(s):`, ...lines, ...more].join('\n'));
 }
 
+interface BackboneFacts {
+  /** The layer the frozen part ends at. */
+  readonly frozenCutoff: string;
+  /** The cutoff's output: what the head takes. */
+  readonly featureShape: readonly number[];
+}
+
 /**
  * Fails on unknown layer names, a fine-tuning start that cannot be cut cleanly, and an image size
  * the network cannot take down to the cutoff (building it is the only reliable check of that, and
- * takes a second), before anything is stored. Returns the layer the frozen part ends at.
+ * takes a second), before anything is stored.
  */
-async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], preprocessing: Preprocessing, context: VariantContext): Promise<string> {
+async function checkBackbone(backbone: BackboneConfig, imageSize: [number, number], preprocessing: Preprocessing, context: VariantContext): Promise<BackboneFacts> {
   const { rescalingLayers } = await validateBackboneConfig(backbone, imageSize);
   if (rescalingLayers.length > 0 && !(preprocessing.mode === 'rescale' && preprocessing.rescale === 1)) {
     context.warn(
@@ -86,6 +95,7 @@ async function checkBackbone(backbone: BackboneConfig, imageSize: [number, numbe
     );
   }
   const frozenCutoff = backbone.trainable_from === undefined ? backbone.cutoff : (await planTrainableBlock(backbone)).boundary;
-  (await loadBackbone(backbone, imageSize)).dispose();
-  return frozenCutoff;
+  const built = await loadBackbone(backbone, imageSize);
+  built.dispose();
+  return { frozenCutoff, featureShape: built.featureShape };
 }

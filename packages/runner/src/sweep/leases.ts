@@ -31,3 +31,11 @@ export function keepLease(store: Store, runId: string, leaseMs: number, onLost: 
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** Ends the leases of dead local owners among these runs, so they can be claimed at once. */
+export function releaseDeadOwners(store: Store, pending: ReadonlyArray<{ readonly id: string }>): void {
+  for (const variant of pending) {
+    const lease = store.getRun(variant.id)?.lease;
+    if (lease && lease.owner !== store.owner && isDeadLocalOwner(lease.owner)) store.expireLeasesOf(lease.owner);
+  }
+}

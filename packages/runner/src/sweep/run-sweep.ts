@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactsDirOf, ArtifactStore, expandSweep, loadSpec, openStore, specFacts, type LoadedSpec, type MetricSpec, type Store } from '@tlab/core';
-import { selectBackend, type EngineInfo, type FeatureCacheOptions } from '@tlab/trainer';
+import { defaultFeaturePrecision, selectBackend, type EngineInfo, type FeatureCacheOptions } from '@tlab/trainer';
+import { collectEnvironment } from './run-environment.ts';
+import { prepareCacheDir } from '../settings/cache-dir.ts';
 import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
 import { identifyVariants, type Variant } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
@@ -10,6 +12,7 @@ import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.t
 import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending, type TrainPendingOptions } from './train-pending.ts';
 import { startWorkerPool } from '../distributed/local-workers.ts';
+import { trainOnQueue } from '../distributed/queue/queue-coordinator.ts';
 import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
@@ -32,6 +35,8 @@ export interface SweepOptions {
   readonly settings?: RunSettings;
   /** Worker processes training jobs side by side (`--workers`); one (in this process) when absent. */
   readonly workers?: number;
+  /** redis://host:port[/db]: enqueue the jobs for queue workers and commit their results (`--queue`). */
+  readonly queue?: string | undefined;
 }
 
 /** What a sweep derives from its options: the spec, this process's engine, the variants. */
@@ -73,8 +78,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { reporter } = options;
   const settings = options.settings ?? defaultRunSettings();
   const workers = options.workers ?? 1;
+  prepareCacheDir(options.cacheDir);
   // Workers start now: each spends seconds rebuilding the variants, as this process is about to.
-  const pool = workers > 1 && !options.dryRun ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
+  const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;
   try {
     const { loaded, engine, variants } = await prepareSweep(options, reporter);
@@ -104,7 +110,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     const skipped = selected.length - pending.length;
     const outcome =
-      pool === undefined
+      options.queue !== undefined
+        ? await trainOnQueue(store, pending, skipped, {
+            url: options.queue,
+            loaded,
+            overrides: options.overrides ?? [],
+            artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),
+            reporter,
+            signal: options.signal,
+            environmentOf: (variant) => collectEnvironment(engine, variant, undefined, options.featureCache?.precision ?? defaultFeaturePrecision),
+          })
+        : pool === undefined
         ? await trainPending(store, pending, skipped, trainingOptions(options, loaded.spec.metric, engine, settings, reporter, options.signal))
         : await pool.train(pending, skipped, {
             experiment,

@@ -15,7 +15,7 @@ import {
 } from '@tlab/trainer';
 import { FrozenGroupSession } from './frozen-group-session.ts';
 import type { Variant } from './identify-variants.ts';
-import { isDeadLocalOwner, keepLease } from './leases.ts';
+import { keepLease, releaseDeadOwners } from './leases.ts';
 import { planGroups, type SweepStrategy } from './plan-groups.ts';
 import { progressRecorder } from './progress-recorder.ts';
 import { collectEnvironment } from './run-environment.ts';
@@ -113,12 +113,6 @@ function claimable(run: RunRow, attemptsAtStart: number): boolean {
   return run.status !== 'done' && !(run.status === 'failed' && run.attempts !== attemptsAtStart);
 }
 
-function releaseDeadOwners(store: Store, pending: readonly Variant[]): void {
-  for (const variant of pending) {
-    const lease = store.getRun(variant.id)?.lease;
-    if (lease && lease.owner !== store.owner && isDeadLocalOwner(lease.owner)) store.expireLeasesOf(lease.owner);
-  }
-}
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -210,7 +204,7 @@ async function trainOne(
     }
     // The results DB itself failed (disk full, damaged): recording a failure would fail the same way.
     if (error instanceof StoreError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = isTlabError(error) ? error.codedMessage() : error instanceof Error ? error.message : String(error);
     store.failRun(variant.id, message);
     reporter.runFailed(variant.id, message);
     return 'failed';

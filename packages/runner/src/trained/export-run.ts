@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { prepareFolderFor } from '@tlab/core';
 import { libraryVersions, writeExport, type ExportFormat, type ExportMetadata } from '@tlab/trainer';
 import { loadRunClassifier, openTrainedRun, type StoredRunContext, type TrainedRun } from './stored-run.ts';
 
@@ -14,6 +15,8 @@ export interface ExportRunOptions extends StoredRunContext {
  * exports loads this one. Returns the files written.
  */
 export async function exportRun(options: ExportRunOptions): Promise<string[]> {
+  // Before the model is built (seconds): a file in the way once ended in a raw EEXIST.
+  prepareFolderFor('--out', options.out, 'hold the export');
   const trained = await openTrainedRun(options.runId, options);
   const classifier = await loadRunClassifier(trained, options);
   try {

@@ -14,6 +14,7 @@ import {
   type RunEnvironment,
   type RunRow,
   type SpecVersion,
+  type StoreReader,
 } from '@tlab/core';
 import { backboneWeightsHash, loadClassifier, locateBackbone, preprocessingOf, selectBackend, WeightsChangedError, type Classifier, type BackboneConfig, type Preprocessing } from '@tlab/trainer';
 import type { RunSettings } from '../settings/run-settings.ts';
@@ -62,9 +63,7 @@ export function readStoredRun(runId: string, dbFile: string): StoredRun {
     if (run === undefined) throw new RunNotFoundError(dbFile, runId);
     if (run.environment === null) throw new NoCheckpointError(runId, `it has never started (status ${run.status})`);
     const experiment = store.listExperiments().find((e) => e.id === run.experimentId)!.name;
-    // The version a run was registered under: the last one first seen before the run was created.
-    const specVersion = store.specVersionsOf(run.experimentId).filter((v) => v.firstSeenAt <= run.createdAt).at(-1);
-    const specFile = specVersion?.specFile;
+    const specVersion = specVersionOf(store, run);
     return {
       run: { ...run, environment: run.environment },
       experiment,
@@ -74,11 +73,22 @@ export function readStoredRun(runId: string, dbFile: string): StoredRun {
       confusion: store.confusionOf(runId),
       imageSize: run.config.data.image_size,
       preprocessing: preprocessingOf(run.config.data),
-      specDir: specFile !== null && specFile !== undefined && fs.existsSync(path.dirname(specFile)) ? path.dirname(specFile) : process.cwd(),
+      specDir: specDirOf(specVersion),
     };
   } finally {
     store.close();
   }
+}
+
+/** The spec version a run was registered under: the last one first seen before the run was created. */
+export function specVersionOf(store: StoreReader, run: RunRow): SpecVersion | undefined {
+  return store.specVersionsOf(run.experimentId).filter((v) => v.firstSeenAt <= run.createdAt).at(-1);
+}
+
+/** Where relative data and weights paths of a run's config resolve: its spec's folder, else the working folder. */
+export function specDirOf(specVersion: SpecVersion | undefined): string {
+  const specFile = specVersion?.specFile;
+  return specFile !== null && specFile !== undefined && fs.existsSync(path.dirname(specFile)) ? path.dirname(specFile) : process.cwd();
 }
 
 /**

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openResultsReader } from '@tlab/core';
+import { openResultsReader, prepareFolderFor } from '@tlab/core';
 import { createExperimentContexts, type ExperimentContext } from '../experiment-context.ts';
 import { loadEffects, parseEffectsRequest } from '../models/effects.ts';
 import { filterInputName, loadLeaderboard, parseLeaderboardRequest, type LeaderboardRequest } from '../models/leaderboard.ts';
@@ -59,7 +59,7 @@ export function writeReport({ db, experiment, out }: ReportOptions): WrittenRepo
       ['curves.svg', curves === null ? null : renderSvg(curves)],
     ];
     const dir = path.resolve(out ?? `tlab-report-${record.name.replace(/[^\w.-]+/g, '-')}`);
-    mkdirSync(dir, { recursive: true });
+    prepareFolderFor('--out', dir, 'hold the report');
     const written = files.flatMap(([name, text]) => {
       const file = path.join(dir, name);
       // A plot left from an earlier report of this folder would contradict this one.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,5 +55,27 @@ describe('FeatureCache', () => {
     expect(fresh).toBeDefined();
     expect(cache.stats().bytes).toBeLessThanOrEqual(5000);
     cache.close();
+  });
+
+  it('reports a full disk as TLAB_CACHE_FULL naming its folder and the way out, keeping what it had', () => {
+    const dir = tempDir();
+    // In a child under `ulimit -f 512` (512-byte blocks): writes past 256 KB fail as on a full disk.
+    const script = `
+      import { FeatureCache } from ${JSON.stringify(path.join(import.meta.dirname, 'feature-cache.ts'))};
+      const cache = new FeatureCache(process.argv[1], { budgetBytes: 8 * 1024 ** 2 });
+      cache.putMany([['kept', new Float32Array(1000)]]);
+      try {
+        cache.putMany(Array.from({ length: 200 }, (_, i) => ['more' + i, new Float32Array(1000)]));
+      } catch (error) {
+        console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message, stats: cache.stats() }));
+      }`;
+    const child = spawnSync('/bin/sh', ['-c', 'ulimit -f 512; exec "$@"', 'sh', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, dir], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({
+      name: 'FeatureCacheFullError',
+      code: 'TLAB_CACHE_FULL',
+      message: expect.stringMatching(new RegExp(`^feature cache ${dir}: the disk \\(or the file size limit\\) is full.*lower --cache-budget-mb \\(now 8\\).*--cache-dir$`)),
+      stats: expect.objectContaining({ entries: 1, bytes: 2000 }),
+    });
   });
 });

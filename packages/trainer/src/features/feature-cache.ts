@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { isDiskFull } from '@tlab/core';
+import { EngineError } from '../engine/engine-error.ts';
 import { decodeFloat16, encodeFloat16 } from './float16.ts';
 
 export const featurePrecisions = ['float16', 'float32'] as const;
 export type FeaturePrecision = (typeof featurePrecisions)[number];
+/** float16 halves the cache and, measured on the reference sweep, moved no accuracy. */
+export const defaultFeaturePrecision: FeaturePrecision = 'float16';
 
 export interface FeatureCacheStats {
   readonly file: string;
@@ -31,26 +35,17 @@ export class FeatureCache {
   readonly file: string;
   readonly precision: FeaturePrecision;
   private readonly db: Database.Database;
+  private readonly cacheDir: string;
   private readonly budgetBytes: number;
   private bytes: number;
   private readonly selectMany: (keys: readonly string[]) => Array<{ key: string; data: Buffer }>;
 
   constructor(cacheDir: string, options: FeatureCacheOptions = {}) {
-    mkdirSync(cacheDir, { recursive: true });
+    this.cacheDir = cacheDir;
     this.file = path.join(cacheDir, 'features.db');
-    this.precision = options.precision ?? 'float16';
+    this.precision = options.precision ?? defaultFeaturePrecision;
     this.budgetBytes = options.budgetBytes ?? defaultFeatureCacheBudgetBytes;
-    // The timeout first: concurrent sweeps may open a fresh cache together, and the WAL switch needs a lock.
-    this.db = new Database(this.file, { timeout: 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS features (
-      key TEXT PRIMARY KEY,
-      data BLOB NOT NULL,
-      bytes INTEGER NOT NULL,
-      last_used INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS features_by_last_used ON features (last_used);`);
+    this.db = this.writing(() => openCacheDb(cacheDir, this.file));
     this.bytes = (this.db.prepare('SELECT coalesce(sum(bytes), 0) FROM features').pluck().get() as number) ?? 0;
     const statements = new Map<number, Database.Statement>();
     this.selectMany = (keys) => {
@@ -69,7 +64,7 @@ export class FeatureCache {
     const found = new Map(this.selectMany(keys).map((row) => [row.key, this.decode(row.data)]));
     if (found.size > 0) {
       const hit = [...found.keys()];
-      this.db.prepare(`UPDATE features SET last_used = ? WHERE key IN (${hit.map(() => '?').join(',')})`).run(Date.now(), ...hit);
+      this.writing(() => this.db.prepare(`UPDATE features SET last_used = ? WHERE key IN (${hit.map(() => '?').join(',')})`).run(Date.now(), ...hit));
     }
     return keys.map((key) => found.get(key));
   }
@@ -86,16 +81,21 @@ export class FeatureCache {
     );
     const previous = this.db.prepare('SELECT bytes FROM features WHERE key = ?').pluck();
     const stored: Float32Array[] = [];
-    this.db.transaction(() => {
-      for (const [key, values] of entries) {
-        const data = this.encode(values);
-        this.bytes += data.byteLength - ((previous.get(key) as number | undefined) ?? 0);
-        insert.run(key, data, data.byteLength, now);
-        stored.push(this.decode(data));
-      }
-      // IMMEDIATE: a deferred transaction that reads first cannot upgrade to a write while another
-      // process writes (WAL answers SQLITE_BUSY at once, without waiting).
-    }).immediate();
+    let added = 0;
+    this.writing(() =>
+      this.db.transaction(() => {
+        for (const [key, values] of entries) {
+          const data = this.encode(values);
+          added += data.byteLength - ((previous.get(key) as number | undefined) ?? 0);
+          insert.run(key, data, data.byteLength, now);
+          stored.push(this.decode(data));
+        }
+        // IMMEDIATE: a deferred transaction that reads first cannot upgrade to a write while another
+        // process writes (WAL answers SQLITE_BUSY at once, without waiting).
+      }).immediate(),
+    );
+    // Counted once committed: a write that failed was rolled back.
+    this.bytes += added;
     if (this.bytes > this.budgetBytes) this.evict();
     return stored;
   }
@@ -106,8 +106,10 @@ export class FeatureCache {
   }
 
   clear(): void {
-    this.db.exec('DELETE FROM features');
-    this.db.exec('VACUUM');
+    this.writing(() => {
+      this.db.exec('DELETE FROM features');
+      this.db.exec('VACUUM');
+    });
     this.bytes = 0;
   }
 
@@ -120,17 +122,30 @@ export class FeatureCache {
     const target = this.budgetBytes * 0.9;
     const oldest = this.db.prepare('SELECT key, bytes FROM features ORDER BY last_used, key LIMIT 256');
     const remove = this.db.prepare('DELETE FROM features WHERE key = ?');
-    this.db.transaction(() => {
-      while (this.bytes > target) {
-        const rows = oldest.all() as Array<{ key: string; bytes: number }>;
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          if (this.bytes <= target) break;
-          remove.run(row.key);
-          this.bytes -= row.bytes;
+    let bytes = this.bytes;
+    this.writing(() =>
+      this.db.transaction(() => {
+        while (bytes > target) {
+          const rows = oldest.all() as Array<{ key: string; bytes: number }>;
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            if (bytes <= target) break;
+            remove.run(row.key);
+            bytes -= row.bytes;
+          }
         }
-      }
-    }).immediate();
+      }).immediate(),
+    );
+    this.bytes = bytes;
+  }
+
+  /** Runs a write; a disk or file size limit that is full becomes an error naming the cache and the way out. */
+  private writing<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      throw isDiskFull(error) ? new FeatureCacheFullError(this.cacheDir, this.budgetBytes, { cause: error }) : error;
+    }
   }
 
   private encode(values: Float32Array): Buffer {
@@ -142,5 +157,35 @@ export class FeatureCache {
     // Copy into an aligned buffer: SQLite's blob may start at any byte offset.
     const aligned = new Uint8Array(data).buffer;
     return this.precision === 'float16' ? decodeFloat16(new Uint16Array(aligned)) : new Float32Array(aligned);
+  }
+}
+
+function openCacheDb(cacheDir: string, file: string): Database.Database {
+  mkdirSync(cacheDir, { recursive: true });
+  // The timeout first: concurrent sweeps may open a fresh cache together, and the WAL switch needs a lock.
+  const db = new Database(file, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE IF NOT EXISTS features (
+    key TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    bytes INTEGER NOT NULL,
+    last_used INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS features_by_last_used ON features (last_used);`);
+  return db;
+}
+
+/** The disk under the feature cache (or a file size limit) filled up while features were stored. */
+export class FeatureCacheFullError extends EngineError {
+  constructor(cacheDir: string, budgetBytes: number, options?: { cause?: unknown }) {
+    super(
+      'TLAB_CACHE_FULL',
+      `feature cache ${cacheDir}: the disk (or the file size limit) is full, so features cannot be stored; the write was rolled back. ` +
+        `Free space there, lower --cache-budget-mb (now ${Math.round(budgetBytes / 1024 ** 2)}) below the room the disk has so older features are evicted first, ` +
+        'or move the cache to a disk with room with --cache-dir',
+      options,
+    );
+    this.name = 'FeatureCacheFullError';
   }
 }

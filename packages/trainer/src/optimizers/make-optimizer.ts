@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedConfig } from '@tlab/core';
 import { FusedOptimizer } from './fused-optimizer.ts';
-import { adamRule, rmspropRule, sgdRule } from './update-rules.ts';
+import { adamRule, rmspropRule, sgdRule, type UpdateRule } from './update-rules.ts';
 
 export type OptimizerName = ResolvedConfig['train']['optimizer'];
 
@@ -12,14 +12,22 @@ export type OptimizerName = ResolvedConfig['train']['optimizer'];
  */
 export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   if (tf.getBackend() !== 'wasm') return stockOptimizer(name, learningRate);
-  const epsilon = tf.backend().epsilon();
+  return new FusedOptimizer(fusedRule(name, learningRate, tf.backend().epsilon()));
+}
+
+/** How many arrays the size of each weight the optimizer keeps on wasm, where heads train. */
+export function optimizerSlots(name: OptimizerName): number {
+  return fusedRule(name, 1, 0).slots.length;
+}
+
+function fusedRule(name: OptimizerName, learningRate: number, epsilon: number): UpdateRule {
   switch (name) {
     case 'rmsprop':
-      return new FusedOptimizer(rmspropRule({ learningRate, epsilon }));
+      return rmspropRule({ learningRate, epsilon });
     case 'adam':
-      return new FusedOptimizer(adamRule({ learningRate, epsilon }));
+      return adamRule({ learningRate, epsilon });
     case 'sgd':
-      return new FusedOptimizer(sgdRule({ learningRate }));
+      return sgdRule({ learningRate });
   }
 }
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, DatasetItem } from '../data/dataset.ts';
 import { selectBackend } from '../engine/select-backend.ts';
 import type { FeatureProvider, FeatureRequest } from '../features/feature-provider.ts';
-import { createRandom, deriveSeed } from '@tlab/core';
+import { createRandom, deriveSeed, shuffledIndices } from '@tlab/core';
 import { augmentPresets, type ResolvedConfig } from '@tlab/core';
 import { defaultMetric, metricValue, type MetricSpec } from '@tlab/core';
 import { trainVariant } from './train-variant.ts';
@@ -108,6 +108,39 @@ describe('trainVariant', () => {
     const augmented = await seen(augmentPresets.course);
     expect(augmented.filter((r) => r.augmented).map((r) => r.epoch)).toEqual([1, 2]);
     expect(augmented.filter((r) => !r.augmented).map((r) => r.epoch)).toEqual([0, 0]);
+  });
+
+  it('runs steps_per_epoch past the split through further seeded shuffles, each sample its own draw', async () => {
+    const trainIds: number[][] = [];
+    await trainVariant({
+      metric: defaultMetric,
+      config: config({ epochs: 1, batch_size: 8, steps_per_epoch: 5 }),
+      dataset: syntheticDataset(2, 8),
+      features: syntheticFeatures((r) => r.items[0]!.path.startsWith('train/') && trainIds.push([...r.sampleIds])),
+    });
+    // 40 samples of a 16-image split: two whole shuffles and half of a third.
+    const shuffles = [0, 1, 2].flatMap((repeat) => shuffledIndices(16, createRandom(deriveSeed(7, 'order', 1, repeat))).map((item) => item + repeat * 16));
+    expect(trainIds).toEqual([0, 1, 2, 3, 4].map((step) => shuffles.slice(step * 8, (step + 1) * 8)));
+  });
+
+  it("draws a long epoch's order as it trains: the first step of 100,000 × 128 samples costs no memory for the rest", async () => {
+    const controller = new AbortController();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let heapGrowth = Infinity;
+    const run = trainVariant({
+      metric: defaultMetric,
+      config: config({ epochs: 1, batch_size: 128, steps_per_epoch: 100_000 }),
+      dataset: syntheticDataset(2, 8),
+      features: syntheticFeatures(),
+      onProgress: () => {
+        heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+        controller.abort();
+      },
+      signal: controller.signal,
+    });
+    await expect(run).rejects.toMatchObject({ code: 'TLAB_INTERRUPTED' });
+    // The whole order up front was 12.8 million samples: over 500 MB of heap before the first step.
+    expect(heapGrowth).toBeLessThan(64 * 1024 ** 2);
   });
 
   it('stops early once the monitored metric stops improving', async () => {

@@ -143,14 +143,12 @@ interface Timings {
 async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, epoch: number, timings: Timings, report: ReportStep) {
   const { config, dataset } = input;
   const batchSize = config.train.batch_size;
-  const samples = epochSamples(dataset.train.length, config, epoch);
-  const steps = Math.ceil(samples.length / batchSize);
-  const batches = Array.from({ length: steps }, (_, s) => samples.slice(s * batchSize, (s + 1) * batchSize));
+  const steps = Math.ceil(samplesPerEpoch(dataset.train.length, config) / batchSize);
   let lossSum = 0;
   let correctSum = 0;
   let seen = 0;
   await pipeline(
-    batches,
+    epochBatches(dataset.train.length, config, epoch),
     (batch) => featureBatches.train(batch, epoch),
     async (batchFeatures, batch, step) => {
       throwIfAborted(input.signal);
@@ -234,21 +232,32 @@ interface Sample {
   readonly sampleId: number;
 }
 
+function samplesPerEpoch(trainSize: number, config: ResolvedConfig): number {
+  return config.train.steps_per_epoch ? config.train.steps_per_epoch * config.train.batch_size : trainSize;
+}
+
 /**
- * The epoch's sample order: a fresh seeded shuffle per epoch, extended by further shuffles when
+ * The epoch's batches in order: a fresh seeded shuffle per epoch, extended by further shuffles when
  * `steps_per_epoch` asks for more samples than the split holds (as a Keras generator would loop).
+ * Drawn as they are trained, so memory holds one shuffle of the split, not the whole epoch.
  */
-function epochSamples(trainSize: number, config: ResolvedConfig, epoch: number): Sample[] {
-  const wanted = config.train.steps_per_epoch ? config.train.steps_per_epoch * config.train.batch_size : trainSize;
-  const samples: Sample[] = [];
-  for (let repeat = 0; samples.length < wanted; repeat++) {
+function* epochBatches(trainSize: number, config: ResolvedConfig, epoch: number): Generator<Sample[]> {
+  const wanted = samplesPerEpoch(trainSize, config);
+  let drawn = 0;
+  let batch: Sample[] = [];
+  for (let repeat = 0; drawn < wanted; repeat++) {
     const order = shuffledIndices(trainSize, createRandom(deriveSeed(config.seed, 'order', epoch, repeat)));
-    for (const item of order) {
-      if (samples.length === wanted) break;
-      samples.push({ item, sampleId: item + repeat * trainSize });
+    const taken = Math.min(trainSize, wanted - drawn);
+    for (const item of order.slice(0, taken)) {
+      batch.push({ item, sampleId: item + repeat * trainSize });
+      if (batch.length === config.train.batch_size) {
+        yield batch;
+        batch = [];
+      }
     }
+    drawn += taken;
   }
-  return samples;
+  if (batch.length > 0) yield batch;
 }
 
 /** A batch of samples → a features tensor; augmentation applies to training batches only. */
@@ -281,22 +290,33 @@ class FeatureBatches {
 
 /** Runs `produce` for batch i+1 while `consume` works on batch i, so decoding overlaps compute. */
 async function pipeline<B, T extends tf.Tensor>(
-  batches: readonly B[],
+  batches: Iterable<B>,
   produce: (batch: B) => Promise<T>,
   consume: (value: T, batch: B, index: number) => Promise<void>,
 ): Promise<void> {
-  let next: Promise<T> | undefined = batches.length > 0 ? produce(batches[0]!) : undefined;
-  for (let i = 0; i < batches.length; i++) {
+  const iterator = batches[Symbol.iterator]();
+  const prefetch = (): { batch: B; value: Promise<T> } | undefined => {
+    const next = iterator.next();
+    if (next.done === true) return undefined;
+    const value = produce(next.value);
+    // It can fail (an image changed since the dataset was resolved) before the loop awaits it:
+    // marked handled, its error reaches that await instead of ending the process as an unhandled rejection.
+    value.catch(() => undefined);
+    return { batch: next.value, value };
+  };
+  let next = prefetch();
+  for (let i = 0; next !== undefined; i++) {
     // Cached features and tfjs steps resolve as microtasks: without a macrotask turn per batch,
     // a whole run would starve timers and signal handlers (lease heartbeats, Ctrl-C).
     await new Promise((resolve) => setImmediate(resolve));
-    const current = await next!;
-    next = i + 1 < batches.length ? produce(batches[i + 1]!) : undefined;
+    const { batch, value } = next;
+    const current = await value;
+    next = prefetch();
     try {
-      await consume(current, batches[i]!, i);
+      await consume(current, batch, i);
     } catch (error) {
       // The prefetched batch is never consumed: free its tensor before giving up.
-      if (next) void next.then((t) => t.dispose(), () => undefined);
+      if (next) void next.value.then((t) => t.dispose(), () => undefined);
       throw error;
     }
   }

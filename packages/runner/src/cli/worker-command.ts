@@ -1,0 +1,25 @@
+import os from 'node:os';
+import type { RunSettings } from '../settings/run-settings.ts';
+import { runQueueWorker } from '../distributed/queue/queue-worker.ts';
+import { queueConnection } from '../distributed/queue/queue-connection.ts';
+import { ConsoleReporter } from './console-reporter.ts';
+import type { WorkerArgs } from './parse-args.ts';
+
+/** `tlab worker --queue redis://…`: trains queue jobs until Ctrl-C (or SIGTERM); a job in hand goes back to the queue. */
+export async function runWorkerCommand(args: WorkerArgs, settings: RunSettings, io: { stdout: NodeJS.WritableStream; signal: AbortSignal; isTTY: boolean }): Promise<number> {
+  queueConnection(args.queue);
+  const reporter = new ConsoleReporter(io.stdout, io.isTTY);
+  io.stdout.write(`Worker on ${args.queue}: ${args.concurrency} job(s) at a time; Ctrl-C to stop.\n`);
+  await runQueueWorker({
+    url: args.queue,
+    cacheDir: args.cacheDir,
+    settings,
+    concurrency: args.concurrency,
+    artifactsDir: args.artifactsDir,
+    stalledSeconds: args.stalledSeconds,
+    onnxThreads: args.onnxThreads ?? Math.max(1, Math.floor(os.availableParallelism() / args.concurrency)),
+    reporter,
+    signal: io.signal,
+  });
+  return 0;
+}
