@@ -52,6 +52,7 @@ export async function trainOnQueue(store: Store, pending: readonly Variant[], sk
     for (const job of jobs) await enqueue(queue, job, options);
 
     const open = new Set(jobs.map((job) => job.id));
+    const failedSeen = new Map<string, number>();
     while (open.size > 0) {
       if (options.signal?.aborted) throw new RunInterruptedError();
       for (const id of [...open]) {
@@ -61,7 +62,11 @@ export async function trainOnQueue(store: Store, pending: readonly Variant[], sk
           commitResult(job!.returnvalue);
           open.delete(id);
         } else if (state === 'failed') {
-          // Final: a retry waits in 'delayed' or 'wait', never in 'failed'.
+          // Final when seen twice with the same attempts: a retry is moved on from 'failed' within a
+          // poll (CI once saw a job read 'failed' after its 2nd of 3 attempts).
+          const seen = failedSeen.get(id);
+          failedSeen.set(id, job!.attemptsMade);
+          if (seen !== job!.attemptsMade) continue;
           failJob(ours.get(id)!, job!.attemptsMade, job!.failedReason);
           open.delete(id);
         } else if (state === 'unknown') {
