@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactsDirOf } from '@tlab/core';
+import { onnxThreadsPer } from '@tlab/runner';
 import { hasRedis, startRedis } from '@tlab/runner/redis-server';
 import { maxMetricDiff, referenceWorkspace, root } from './support/reference-workspace.ts';
 
@@ -23,7 +24,7 @@ const two = sweep('workers2', ['--workers', '2', '--cache-dir', path.join(work, 
 let queue: { seconds: number; diff: number } | undefined;
 if (hasRedis) {
   const redis = await startRedis();
-  const threads = String(Math.max(1, Math.floor(os.availableParallelism() / 2)));
+  const threads = String(onnxThreadsPer(2));
   const workers = ['a', 'b'].map((name) =>
     spawn(
       process.execPath,

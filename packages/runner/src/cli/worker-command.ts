@@ -1,5 +1,5 @@
-import os from 'node:os';
 import type { RunSettings } from '../settings/run-settings.ts';
+import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
 import { runQueueWorker } from '../distributed/queue/queue-worker.ts';
 import { queueConnection } from '../distributed/queue/queue-connection.ts';
 import { ConsoleReporter } from './console-reporter.ts';
@@ -17,7 +17,7 @@ export async function runWorkerCommand(args: WorkerArgs, settings: RunSettings, 
     concurrency: args.concurrency,
     artifactsDir: args.artifactsDir,
     stalledSeconds: args.stalledSeconds,
-    onnxThreads: args.onnxThreads ?? Math.max(1, Math.floor(os.availableParallelism() / args.concurrency)),
+    onnxThreads: args.onnxThreads ?? onnxThreadsPer(args.concurrency),
     reporter,
     signal: io.signal,
   });

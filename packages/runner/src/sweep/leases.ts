@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Store } from '@tlab/core';
+import { RunInterruptedError } from '@tlab/trainer';
 
 /**
  * A lease owner is `host:pid:nonce`. On this host a missing pid means the owner died (kill -9,
@@ -38,4 +39,13 @@ export function releaseDeadOwners(store: Store, pending: ReadonlyArray<{ readonl
     const lease = store.getRun(variant.id)?.lease;
     if (lease && lease.owner !== store.owner && isDeadLocalOwner(lease.owner)) store.expireLeasesOf(lease.owner);
   }
+}
+
+/** Waits `ms` while another process trains or a queue works; rejects with RunInterruptedError on `signal`. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new RunInterruptedError());
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RunInterruptedError())), { once: true });
+  });
 }

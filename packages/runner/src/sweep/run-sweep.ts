@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { artifactsDirOf, ArtifactStore, expandSweep, loadSpec, openStore, specFacts, type LoadedSpec, type MetricSpec, type Store } from '@tlab/core';
 import { defaultFeaturePrecision, selectBackend, type EngineInfo, type FeatureCacheOptions } from '@tlab/trainer';
@@ -12,6 +11,7 @@ import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.t
 import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending, type TrainPendingOptions } from './train-pending.ts';
 import { startWorkerPool } from '../distributed/local-workers.ts';
+import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
 import { trainOnQueue } from '../distributed/queue/queue-coordinator.ts';
 import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
@@ -145,8 +145,7 @@ function workerInit(options: SweepOptions, settings: RunSettings, workers: numbe
     strategy: options.strategy ?? 'planned',
     featureCache: options.featureCache,
     settings,
-    // ONNX Runtime's threads split between the workers, so they do not fight over the cores.
-    onnxThreads: Math.max(1, Math.floor(os.availableParallelism() / workers)),
+    onnxThreads: onnxThreadsPer(workers),
   };
 }
 

@@ -15,7 +15,7 @@ import {
 } from '@tlab/trainer';
 import { FrozenGroupSession } from './frozen-group-session.ts';
 import type { Variant } from './identify-variants.ts';
-import { keepLease, releaseDeadOwners } from './leases.ts';
+import { keepLease, releaseDeadOwners, sleep } from './leases.ts';
 import { planGroups, type SweepStrategy } from './plan-groups.ts';
 import { progressRecorder } from './progress-recorder.ts';
 import { collectEnvironment } from './run-environment.ts';
@@ -113,14 +113,6 @@ function claimable(run: RunRow, attemptsAtStart: number): boolean {
   return run.status !== 'done' && !(run.status === 'failed' && run.attempts !== attemptsAtStart);
 }
 
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RunInterruptedError());
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RunInterruptedError())), { once: true });
-  });
-}
 
 async function trainOne(
   store: Store,

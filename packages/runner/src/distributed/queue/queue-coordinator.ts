@@ -3,7 +3,7 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { isTlabError, type ArtifactStore, type EpochRecord, type LoadedSpec, type RunEnvironment, type Store } from '@tlab/core';
 import { RunInterruptedError } from '@tlab/trainer';
 import type { Variant } from '../../sweep/identify-variants.ts';
-import { keepLease, releaseDeadOwners } from '../../sweep/leases.ts';
+import { keepLease, releaseDeadOwners, sleep } from '../../sweep/leases.ts';
 import type { SweepOutcome, SweepReporter } from '../../sweep/sweep-reporter.ts';
 import { planJobs, type SweepJob } from '../sweep-jobs.ts';
 import { queueConnection, queueName } from './queue-connection.ts';
@@ -191,10 +191,3 @@ function isPrefix(stored: readonly EpochRecord[], epochs: readonly EpochRecord[]
   return stored.length <= epochs.length && stored.every((e, i) => e.epoch === epochs[i]!.epoch && e.valLoss === epochs[i]!.valLoss && e.loss === epochs[i]!.loss);
 }
 
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
