@@ -4,6 +4,7 @@ export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './artifacts
 export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsContent } from './artifacts/safetensors.ts';
 export { errorCodes, type SpecProblemCode, specProblemCodes, type TlabErrorCode } from './errors/error-codes.ts';
 export { exitOnUncaught, failureReport, InternalError, wantsStack } from './errors/failure-report.ts';
+export { atFatalExit, runFatalExitCleanups } from './errors/fatal-exit.ts';
 export { isTlabError, TlabError } from './errors/tlab-error.ts';
 export { armFault, faultPoint, type FaultPoint, faultPoints } from './faults/fault-point.ts';
 export {

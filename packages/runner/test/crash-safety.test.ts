@@ -148,6 +148,17 @@ describe('crash safety under kill -9', () => {
     expect(snapshot(ex.db).statuses).toEqual(['done', 'done', 'done']);
   }, 120_000);
 
+  it('on an uncaught failure mid-run prints one coded paragraph, exits 1 and leaves the run interrupted, not running', () => {
+    const ex = tinyExperiment(crashSpec());
+    const failed = sweepSync(ex, 'mid-epoch:2:uncaught');
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/^error: unexpected Error: injected uncaught failure at mid-epoch .*\[TLAB_INTERNAL\]$/m);
+    expect(failed.stderr).not.toMatch(/^\s+at /m);
+    expect(snapshot(ex.db).statuses).toEqual(['interrupted', 'queued', 'queued']);
+    expect(sweepSync(ex).status).toBe(0);
+    expect(snapshot(ex.db).statuses).toEqual(['done', 'done', 'done']);
+  }, 120_000);
+
   it('splits a 12-variant sweep between 3 concurrent processes, one killed, training each variant once', async () => {
     const ex = tinyExperiment(crashSpec([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]));
     // Create and migrate the DB first so the three start on equal terms.

@@ -18,6 +18,8 @@ export type SpecProblemCode = (typeof specProblemCodes)[number];
 export const errorCodes = [
   // a failure no check foresaw: a bug
   'TLAB_INTERNAL',
+  // tlab's own modules cannot load (written by bin/tlab.js, which cannot rely on them)
+  'TLAB_INSTALL_BROKEN',
   // usage and spec
   'TLAB_USAGE',
   ...specProblemCodes,

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { SpecError } from '../spec/spec-error.ts';
 import { escapeControlCharacters } from '../text/control-characters.ts';
+import { runFatalExitCleanups } from './fatal-exit.ts';
 import { isTlabError, TlabError } from './tlab-error.ts';
 
 /** An error that no check foresaw reached an entry point: a bug in tlab, not a problem with the input. */
@@ -35,11 +36,13 @@ export function failureReport(error: unknown, { verbose }: { readonly verbose: b
 /**
  * The last guard of a process's entry point: an error thrown outside its awaited chain (an event
  * handler, a timer, a stream) is printed as the same one paragraph and the process exits 1,
- * instead of Node's stack dump and exit code 7.
+ * instead of Node's stack dump and exit code 7, after the fatal-exit cleanups (runs in training
+ * marked interrupted).
  */
 export function exitOnUncaught(write: (text: string) => void, verbose: boolean): void {
   const fail = (error: unknown): void => {
     write(`${failureReport(error, { verbose })}\n`);
+    runFatalExitCleanups();
     process.exit(1);
   };
   process.on('uncaughtException', fail);

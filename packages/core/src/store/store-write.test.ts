@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { atFatalExit, runFatalExitCleanups } from '../errors/fatal-exit.ts';
 import { augmentPresets, variantConfigSchema } from '../spec/schema.ts';
 import type { ResolvedConfig } from '../spec/schema.ts';
 import { openStore } from './open-store.ts';
@@ -200,6 +201,25 @@ describe('run lifecycle', () => {
     expect(store.runsOf(id).map((r) => [r.status, r.error, r.finishedAt !== null])).toEqual([
       ['failed', 'Error: layer mixed7 not found', true],
       ['interrupted', null, true],
+    ]);
+  });
+
+  it('marks its own running runs interrupted on a fatal exit, not another owner\'s (a closed store no longer takes part)', () => {
+    const id = newExperiment();
+    store.registerVariants(id, [variant(0), variant(1)]);
+    store.startRun('v0-0', environment);
+    // Another process's run: its store is not open in this one.
+    const other = openStore(file, { owner: 'another-process' });
+    other.startRun('v1-0.1', environment);
+    other.close();
+    const forget = atFatalExit(() => {
+      throw new Error('a cleanup that fails is not what the exit reports');
+    });
+    runFatalExitCleanups();
+    forget();
+    expect(store.runsOf(id).map((r) => [r.id, r.status, r.lease?.owner ?? null])).toEqual([
+      ['v0-0', 'interrupted', null],
+      ['v1-0.1', 'running', 'another-process'],
     ]);
   });
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { atFatalExit } from '../errors/fatal-exit.ts';
 import { predictedClass } from '../metrics/run-metrics.ts';
 import { perClassAccuracy } from './per-class-accuracy.ts';
 import { createStoreReader } from './store-read.ts';
@@ -68,6 +69,9 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     `UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
   );
   const expireLeases = db.prepare<[string]>(`UPDATE runs SET lease_expires_at = 0 WHERE lease_owner = ? AND status = 'running'`);
+  const interruptOwned = db.prepare<{ owner: string; now: string }>(
+    `UPDATE runs SET status = 'interrupted', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner AND status = 'running'`,
+  );
   const abandonRun = db.prepare<{ id: string; owner: string | null; expires: number; now: string }>(
     `UPDATE runs SET status = 'interrupted', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL
      WHERE id = @id AND status = 'running' AND lease_owner IS @owner AND COALESCE(lease_expires_at, 0) = @expires`,
@@ -130,9 +134,16 @@ export function createStore(db: Database.Database, file: string, lease: { owner:
     });
   }
 
+  // A process ending on a failure it did not await leaves none of its runs running (see fatal-exit.ts).
+  const forgetAtFatalExit = db.readonly ? () => false : atFatalExit(() => interruptOwned.run({ owner, now: timestamp() }));
+  const reader = createStoreReader(db, file);
 
   return {
-    ...createStoreReader(db, file),
+    ...reader,
+    close() {
+      forgetAtFatalExit();
+      reader.close();
+    },
 
     ensureExperiment({ name, specText, specHash, facts, specFile }) {
       return write(() => {

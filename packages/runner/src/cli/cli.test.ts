@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,30 @@ describe('tlab command', () => {
     const unknown = tlab(['train'], dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/error: unknown command 'train'[\s\S]*\[TLAB_USAGE\]/);
+  });
+
+  it('says in one coded line, without a stack, that an install cannot load its modules', () => {
+    // The entry point beside a node_modules but without tlab's sources: a partial install.
+    const { dir } = tinyExperiment(tinySpec);
+    mkdirSync(path.join(dir, 'install/bin'), { recursive: true });
+    copyFileSync(bin, path.join(dir, 'install/bin/tlab.js'));
+    symlinkSync(path.resolve(import.meta.dirname, '../../../../node_modules'), path.join(dir, 'install/node_modules'));
+    const result = spawnSync(process.execPath, [path.join(dir, 'install/bin/tlab.js'), '--help'], { cwd: dir, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: tlab cannot load its modules \(Cannot find module .*main\.ts.*\); run npm install again .*\[TLAB_INSTALL_BROKEN\]\n$/);
+  });
+
+  it('tlab worker refuses a --cache-dir that is a file and a missing --artifacts-dir before it connects', () => {
+    const { dir } = tinyExperiment(tinySpec);
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    // Nothing listens on port 1: a check that came after connecting would hang or fail differently.
+    const cache = tlab(['worker', '--queue', 'redis://127.0.0.1:1', '--cache-dir', file], dir);
+    expect(cache.code).toBe(1);
+    expect(cache.stderr).toMatch(/^error: --cache-dir .*a-file cannot hold the cache: .*\[TLAB_FOLDER_UNUSABLE\]\n$/);
+    const artifacts = tlab(['worker', '--queue', 'redis://127.0.0.1:1', '--cache-dir', path.join(dir, 'cache'), '--artifacts-dir', path.join(dir, 'not-mounted')], dir);
+    expect(artifacts.code).toBe(1);
+    expect(artifacts.stderr).toMatch(/^error: --artifacts-dir .*not-mounted cannot hold checkpoints for the coordinator: it does not exist .*\[TLAB_FOLDER_UNUSABLE\]\n$/);
   });
 
   it('reports every mistake of a spec at once, with line numbers, and writes no database', () => {

@@ -2,7 +2,7 @@ import { escapeControlCharacters } from '@tlab/core';
 import { formatMetric, formatTable } from './format.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { evaluateRun } from '../trained/evaluate-run.ts';
-import type { Output } from './output.ts';
+import { warnLine, type Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
 import { prepareCacheDir } from '../settings/cache-dir.ts';
 
@@ -14,7 +14,7 @@ export async function runEvaluateCommand(
 ): Promise<number> {
   prepareCacheDir(args.cacheDir);
   const onProgress = io.isTTY ? (done: number, total: number) => io.stderr.write(`\revaluating ${done}/${total} images…`) : undefined;
-  const result = await evaluateRun(args.runId, args.data, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: (m) => io.stderr.write(`${m}\n`), ...(onProgress ? { onProgress } : {}) });
+  const result = await evaluateRun(args.runId, args.data, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: warnLine(io.stderr), ...(onProgress ? { onProgress } : {}) });
   if (io.isTTY) io.stderr.write('\n');
   const { classes, matrix } = result;
   io.stdout.write(

@@ -1,3 +1,5 @@
+import { runFatalExitCleanups } from '@tlab/core';
+
 /**
  * The signals that stop training cleanly: Ctrl-C, and SIGTERM, which `docker stop`, systemd and
  * Kubernetes send. Each exits with 128 + its number, as shells report a process it stopped.
@@ -16,14 +18,19 @@ export interface InterruptTrap {
 
 /**
  * Handles SIGINT and SIGTERM alike: the first aborts `signal` (after `onFirst`), so the process
- * marks its run interrupted, commits and exits; a second one exits at once.
+ * marks its run interrupted, commits and exits; a second one exits at once, its runs marked
+ * interrupted by the fatal-exit cleanups.
  */
 export function trapInterrupts(onFirst: (signal: InterruptSignal) => void = () => undefined): InterruptTrap {
   const controller = new AbortController();
   let received: InterruptSignal = 'SIGINT';
   const handlers = (Object.keys(exitCodes) as InterruptSignal[]).map((name) => {
     const handler = (): void => {
-      if (controller.signal.aborted) process.exit(exitCodes[name]);
+      if (controller.signal.aborted) {
+        // Quitting at once still leaves no run marked running.
+        runFatalExitCleanups();
+        process.exit(exitCodes[name]);
+      }
       received = name;
       onFirst(name);
       controller.abort();

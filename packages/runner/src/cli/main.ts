@@ -9,6 +9,7 @@ import { runReproduceCommand } from './reproduce-command.ts';
 import { runAbandonCommand, runGcCommand } from './runs-command.ts';
 import { ConsoleReporter } from './console-reporter.ts';
 import { trapInterrupts, type InterruptTrap } from './interrupt-signals.ts';
+import { plainText } from './output.ts';
 import { armProcessFaults, processRunSettings } from '../settings/run-settings.ts';
 import { parseCliArgs, sweepOptionsOf, usage } from './parse-args.ts';
 
@@ -29,13 +30,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (args.command === 'doctor') return await runDoctor({ ...args, settings: processRunSettings(args.settingFlags) }, process.stdout);
-    if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, process.stdout);
-    if (args.command === 'runs-gc') return runGcCommand(args.db, process.stdout);
-    if (args.command === 'runs-abandon') return runAbandonCommand(args.db, process.stdout);
+    if (args.command === 'doctor') return await runDoctor({ ...args, settings: processRunSettings(args.settingFlags) }, plainText(process.stdout));
+    if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, plainText(process.stdout));
+    if (args.command === 'runs-gc') return runGcCommand(args.db, plainText(process.stdout));
+    if (args.command === 'runs-abandon') return runAbandonCommand(args.db, plainText(process.stdout));
     // Loaded on demand: importing the UI (echarts, its routes) took 1.0–1.1 s more than core alone here, a cost other commands need not pay.
-    if (args.command === 'report') return (await import('./report-command.ts')).runReportCommand(args, process.stdout);
-    if (args.command === 'export') return await runExportCommand(args, processRunSettings(args.settingFlags), process.stdout);
+    if (args.command === 'report') return (await import('./report-command.ts')).runReportCommand(args, plainText(process.stdout));
+    if (args.command === 'export') return await runExportCommand(args, processRunSettings(args.settingFlags), plainText(process.stdout));
     interrupts = trapInterrupts((signal) =>
       process.stderr.write(`\nInterrupting after the current batch (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)…\n`),
     );

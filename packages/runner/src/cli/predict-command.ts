@@ -2,7 +2,7 @@ import { escapeControlCharacters, toCsv } from '@tlab/core';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { loadModel, predictImages } from '../trained/predict-images.ts';
 import { formatTable } from './format.ts';
-import type { Output } from './output.ts';
+import { warnLine, type Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
 import { prepareCacheDir } from '../settings/cache-dir.ts';
 
@@ -13,7 +13,7 @@ export async function runPredictCommand(
   io: { readonly stdout: Output; readonly stderr: Output; readonly isTTY: boolean },
 ): Promise<number> {
   prepareCacheDir(args.cacheDir);
-  const model = await loadModel(args.target, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: (m) => io.stderr.write(`${m}\n`) });
+  const model = await loadModel(args.target, { dbFile: args.db, cacheDir: args.cacheDir, settings, warn: warnLine(io.stderr) });
   try {
     const onProgress = io.isTTY ? (done: number, total: number) => io.stderr.write(`\rclassifying ${done}/${total} images on ${model.classifier.engine}…`) : undefined;
     const { predictions, unreadable } = await predictImages(model, args.inputs, { top: args.top, ...(onProgress ? { onProgress } : {}) });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { tinySpecText, type TinyWorkspace } from '@tlab/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyExperiment } from '../../test/tiny-experiment.ts';
@@ -45,5 +46,17 @@ describe('tlab report', () => {
       stderr: expect.stringMatching(/no experiment with the id or name "tiyn"; did you mean "tiny"\? \(it holds "tiny" \(id 1\)\) \[TLAB_EXPERIMENT_NOT_FOUND\]/),
     });
     expect(tlab('report', '--db', ex.db)).toMatchObject({ code: 1, stderr: expect.stringMatching(/tlab report needs an experiment name or id.*\[TLAB_USAGE\]/) });
+  });
+
+  it('shows the name of an experiment stored before names were checked with its control characters escaped', () => {
+    const old = path.join(ex.dir, 'old.db');
+    copyFileSync(ex.db, old);
+    const db = new Database(old);
+    db.prepare('UPDATE experiments SET name = ? WHERE id = 1').run('tiny\x1b]0;owned\x07\x1b[2J');
+    db.close();
+    const result = tlab('report', '1', '--db', old, '--out', 'old-report');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Wrote the report of tiny\\x1b]0;owned\\x07\\x1b[2J (id 1)');
+    expect(result.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 });

@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from '@tlab/core';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { reproduceRun } from '../trained/reproduce-run.ts';
 import { ConsoleReporter } from './console-reporter.ts';
@@ -31,6 +32,6 @@ export async function runReproduceCommand(
     else lines.push(`different: first at epoch ${first.epoch}, ${first.metric}: stored ${first.original}, reproduced ${first.reproduced} (by ${Math.abs(first.original - first.reproduced)}); largest difference ${result.maxDifference}`);
     lines.push(checkpoint.original === checkpoint.reproduced ? `checkpoint identical (sha256 ${checkpoint.original ?? 'none'})` : `checkpoint differs: stored ${checkpoint.original ?? 'none'}, reproduced ${checkpoint.reproduced ?? 'none'}`);
   }
-  io.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(escapeControlCharacters(`${lines.join('\n')}\n`));
   return result.identical ? 0 : 1;
 }

@@ -5,6 +5,7 @@ import { userModelSource } from '../backbones/user-model.ts';
 import { createOnnxFeatureExtractor } from '../onnx/onnx-feature-extractor.ts';
 import type { ExportInfo } from './export-metadata.ts';
 import { exportFiles } from './write-export.ts';
+import { loadModelWithWeights } from '../weights/load-with-weights.ts';
 
 /** Preprocessed pixels in, one probability per class out: a trained run in memory, or an export on disk. */
 export interface ImageClassifier {
@@ -52,7 +53,7 @@ export async function exportClassifier(info: ExportInfo): Promise<ImageClassifie
   try {
     const { modelTopology, weightSpecs, weightData } = await userModelSource(modelJson).readModel();
     const weights = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer;
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelTopology as object, weightSpecs: [...weightSpecs], weightData: weights }), { strict: true });
+    model = await loadModelWithWeights({ modelTopology: modelTopology as object, weightSpecs: [...weightSpecs], weightData: weights });
   } catch (error) {
     if (isTlabError(error)) throw new ExportInvalidError(modelJson, error.message);
     throw new ExportInvalidError(modelJson, `TensorFlow.js cannot load it: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
