@@ -4,7 +4,6 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { canonicalJson } from '../text/canonical-json.ts';
-import { unprintableNameProblem } from '../text/control-characters.ts';
 import { formatBytes } from '../text/format-bytes.ts';
 import { explainIssues } from './explain-issues.ts';
 import { applyOverrides } from './overrides.ts';
@@ -74,10 +73,7 @@ export function parseSpec(text: string, file: string, options: SpecOptions = {})
     code: issue.code,
     message: issue.message,
   }));
-  const unprintable = invalid.some((problem) => problem.path === 'name') ? [] : nameProblems(value.data, locate);
-  if (!parsed.success || overridden.problems.length > 0 || unprintable.length > 0) {
-    throw new SpecError([...overridden.problems, ...invalid, ...unprintable]);
-  }
+  if (!parsed.success || overridden.problems.length > 0) throw new SpecError([...overridden.problems, ...invalid]);
   const spec = parsed.data;
   return { file, text, spec, specHash: createHash('sha256').update(canonicalJson(spec)).digest('hex'), locate };
 }
@@ -101,16 +97,6 @@ function readAtMost(file: string, limit: number): { bytes: Buffer; size: number 
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * The experiment's name is printed on terminals and pages: one that a terminal would obey (escape
- * sequences) or that shows nothing is refused with the spec's other problems.
- */
-function nameProblems(data: unknown, locate: LocateSpecPath): SpecProblem[] {
-  const name = typeof data === 'object' && data !== null ? (data as { name?: unknown }).name : undefined;
-  const message = typeof name === 'string' ? unprintableNameProblem(name) : undefined;
-  return message === undefined ? [] : [{ ...locate(['name']), path: 'name', code: 'TLAB_SPEC_INVALID', message }];
 }
 
 /** Points at the first byte that is not UTF-8: the first U+FFFD of the decoded text that was not literally in the file. */

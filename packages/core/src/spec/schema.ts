@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unprintableNameProblem } from '../text/control-characters.ts';
 import { architectureNames } from './architecture-names.ts';
 
 /**
@@ -377,7 +378,15 @@ export const variantConfigSchema = z.strictObject({
 });
 
 export const specSchema = variantConfigSchema.extend({
-  name: z.string().min(1).max(200),
+  // Shown on terminals and pages: something visible, and no control characters to obey.
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .superRefine((name, context) => {
+      const message = unprintableNameProblem(name);
+      if (message !== undefined) context.addIssue({ code: 'custom', message, input: name });
+    }),
   description: z.string().max(maxDescriptionLength).default(''),
   metric: metricSchema,
   sweep: sweepSchema,
