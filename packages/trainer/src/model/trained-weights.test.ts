@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../engine/select-backend.ts';
 import { buildHead } from './build-head.ts';
 import { applyHead, kerasHeadLayers } from './head-layers.ts';
-import { loadTrainableWeights, trainableWeights } from './trained-weights.ts';
+import { loadTrainableWeights, snapshotTrainableWeights } from './trained-weights.ts';
 
 const head: ResolvedConfig['head'] = { pooling: 'flatten', units: 6, activation: 'relu', dropout: 0.3 };
 
@@ -25,7 +25,9 @@ describe('checkpoint weights', () => {
     const y = classCount === 2 ? tf.randomUniform([8, 1], 0, 1, 'float32', 2).round() : tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3).cast('float32');
     for (let step = 0; step < 3; step++) await trained.trainOnBatch(x, y);
 
-    const weights = trainableWeights(trained);
+    const snapshot = snapshotTrainableWeights(trained);
+    const weights = snapshot.read();
+    snapshot.dispose();
     expect(weights.map((w) => [w.name, w.shape])).toEqual([
       ['dense/kernel', [24, 6]],
       ['dense/bias', [6]],
@@ -45,9 +47,29 @@ describe('checkpoint weights', () => {
   it('refuses a checkpoint of another head shape, naming the weight and both shapes, and loads nothing', () => {
     const keras = kerasHead([3, 2, 4], 3);
     const before = keras.getWeights().map((w) => w.dataSync().slice());
-    const weights = trainableWeights(kerasHead([3, 2, 4], 2));
+    const weights = snapshotTrainableWeights(kerasHead([3, 2, 4], 2)).read();
     expect(() => loadTrainableWeights(keras, weights, 'run r1 checkpoint')).toThrow(/run r1 checkpoint does not fit the model: output\/kernel is \[6, 1\], the model's is \[6, 3\]/);
     expect(keras.getWeights().map((w) => w.dataSync())).toEqual(before);
     expect(() => loadTrainableWeights(keras, weights.filter((w) => !w.name.startsWith('output/')), 'partial')).toThrow(/output\/kernel is missing/);
+  });
+
+  it('keeps the weights of the moment it was taken while training goes on, and frees them on dispose', async () => {
+    const featureShape = [3, 2, 4];
+    const trained = buildHead({ featureShape, classCount: 2, head, train: { optimizer: 'rmsprop', learning_rate: 0.05 }, seed: 5 });
+    const x = tf.randomUniform([8, ...featureShape], 0, 1, 'float32', 1);
+    const y = tf.randomUniform([8, 1], 0, 1, 'float32', 2).round();
+    await trained.trainOnBatch(x, y);
+    const before = tf.memory().numTensors;
+    const snapshot = snapshotTrainableWeights(trained);
+    const then = snapshot.read();
+    await trained.trainOnBatch(x, y);
+    const now = snapshotTrainableWeights(trained);
+    expect(snapshot.read()).toEqual(then);
+    expect(now.read()[0]!.values).not.toEqual(then[0]!.values);
+    now.dispose();
+    snapshot.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+    trained.dispose();
   });
 });

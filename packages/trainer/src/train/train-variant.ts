@@ -4,7 +4,7 @@ import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
 import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices, timingMetrics } from '@tlab/core';
 import type { AugmentConfig, Confusion, MetricSpec, NamedTensor, ResolvedConfig, SamplePrediction } from '@tlab/core';
-import { trainableWeights } from '../model/trained-weights.ts';
+import { snapshotTrainableWeights, type WeightSnapshot } from '../model/trained-weights.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import type { EpochMetrics } from './epoch-metrics.ts';
 import { NonFiniteLossError, RunInterruptedError } from './train-errors.ts';
@@ -75,7 +75,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   const history: EpochMetrics[] = [];
   const policy = checkpointPolicy(config.train);
   let stoppedEarly = false;
-  let evaluated: { epoch: number; validation: Validation; weights: NamedTensor[] | null } | undefined;
+  let evaluated: { epoch: number; validation: Validation; weights: WeightSnapshot | null } | undefined;
   let trainedImages = 0;
   try {
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
@@ -102,7 +102,8 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
       history.push(metrics);
       // Keras's ModelCheckpoint(save_best_only) by the same rule that names the run's best epoch.
       if (policy === 'last' || bestEpochIndex(history, input.metric) === history.length - 1) {
-        evaluated = { epoch, validation, weights: policy === 'none' ? null : trainableWeights(head) };
+        evaluated?.weights?.dispose();
+        evaluated = { epoch, validation, weights: policy === 'none' ? null : snapshotTrainableWeights(head) };
       }
       input.onEpoch?.(metrics);
       if (stopper?.update(metrics)) {
@@ -110,9 +111,14 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
         break;
       }
     }
+  } catch (error) {
+    evaluated?.weights?.dispose();
+    throw error;
   } finally {
     disposeHead(head);
   }
+  const weights = evaluated!.weights?.read() ?? null;
+  evaluated!.weights?.dispose();
   const wallSeconds = (performance.now() - started) / 1000;
   const { validation } = evaluated!;
   return {
@@ -121,7 +127,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
     evaluatedEpoch: evaluated!.epoch,
     confusion: { classes: dataset.classes, matrix: validation.confusion },
     predictions: dataset.validation.map((item, i) => ({ file: item.path, sha256: item.sha256, label: item.label, probabilities: validation.probabilities[i]! })),
-    weights: evaluated!.weights,
+    weights,
     metrics: summarise(history, input.metric, wallSeconds, trainedImages, timings),
   };
 }
