@@ -6,7 +6,6 @@ import { cutTopology, cuttableLayerNames, parseTopology, rescalingLayers, type L
 import { modelSourceFor, type ModelSource } from './model-source.ts';
 import { sliceWeights } from './weight-manifest.ts';
 import { sourceWeightsHash } from './weights-hash.ts';
-import { loadModelWithWeights, type ModelWithWeights } from '../weights/load-with-weights.ts';
 
 /**
  * The backbone cut at `config.cutoff` for images of `imageSize` ([height, width]), every layer
@@ -84,10 +83,10 @@ async function planFromTopology(config: BackboneConfig, imageSize?: [number, num
 
 async function buildModel(
   source: ModelSource,
-  artifacts: ModelWithWeights,
+  artifacts: { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer },
 ): Promise<tf.LayersModel> {
   try {
-    return await loadModelWithWeights(artifacts);
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new BackboneInvalidError(source.file, `TensorFlow.js cannot build it: ${message}`, { cause: error });

@@ -8,10 +8,11 @@ export interface ModelWithWeights {
 
 /**
  * `tf.loadLayersModel` of a topology whose every weight is given (strict: a missing or extra
- * weight is an error). tfjs builds each layer with its initializer before it sets the given
- * weights, and the random ones cost time for nothing: truncated-normal and uniform draws were
- * 0.7 s of each InceptionV3 backbone load here and 0.65 s of loading an exported Flatten head
- * (38.5M weights). Every initializer is replaced by Zeros, so the loaded model is the same.
+ * weight is an error), for a model that is used, never saved again (`tlab predict` of an export).
+ * tfjs builds each layer with its initializer before it sets the given weights, and random ones
+ * cost time for nothing: 0.65 s of loading an exported Flatten head (38.5M weights) here. Every
+ * initializer is replaced by Zeros, so the loaded model computes the same; but its own topology
+ * then names Zeros, which is why models that are exported keep tfjs's own loading.
  */
 export async function loadModelWithWeights(artifacts: ModelWithWeights): Promise<tf.LayersModel> {
   const modelTopology = withZeroInitializers(artifacts.modelTopology) as object;
