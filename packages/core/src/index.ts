@@ -33,6 +33,8 @@ export { type ArchitectureName, architectureNames } from './spec/architecture-na
 export { canonicalJson } from './text/canonical-json.ts';
 export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
 export { escapeControlCharacters } from './text/control-characters.ts';
+export { notRegularFile } from './files/regular-file.ts';
+export { listSome } from './text/list-some.ts';
 export { closestMatch } from './text/did-you-mean.ts';
 export { toCsv } from './text/csv.ts';
 export { formatBytes } from './text/format-bytes.ts';
@@ -114,6 +116,7 @@ export {
   ConfusionShapeError,
   DbBusyError,
   DbCorruptError,
+  DbForeignError,
   DbFullError,
   DbNewerSchemaError,
   DbNotFoundError,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,7 @@ export type Entry =
   | 'text' // text with an image extension
   | 'bomb' // a valid 20000×20000 PNG
   | 'folder'
+  | 'fifo' // a named pipe nothing writes to: reading it waits for good
   | { readonly symlink: string };
 
 /**
@@ -53,6 +54,7 @@ export async function writeLayout(root: string, layout: Layout): Promise<void> {
     const target = rawPath(path.join(root, relative));
     fs.mkdirSync(rawPath(path.dirname(path.join(root, relative))), { recursive: true });
     if (entry === 'folder') fs.mkdirSync(target, { recursive: true });
+    else if (entry === 'fifo') makeFifo(target);
     else if (typeof entry === 'object') fs.symlinkSync(entry.symlink, target);
     else fs.writeFileSync(target, await contentOf(entry, relative));
   }
@@ -63,7 +65,12 @@ function rawPath(file: string): string | Buffer {
   return Buffer.concat(file.split(/(%[0-9A-F]{2})/).map((part) => (/^%[0-9A-F]{2}$/.test(part) ? Buffer.from([parseInt(part.slice(1), 16)]) : Buffer.from(part))));
 }
 
-async function contentOf(entry: Exclude<Entry, 'folder' | { symlink: string }>, relative: string): Promise<Buffer> {
+/** Node has no mkfifo; coreutils' does it. */
+export function makeFifo(file: string | Buffer): void {
+  execFileSync('mkfifo', [file.toString()]);
+}
+
+async function contentOf(entry: Exclude<Entry, 'folder' | 'fifo' | { symlink: string }>, relative: string): Promise<Buffer> {
   switch (entry) {
     case 'png':
       // A grey level per file, so the classes differ and training has something finite to fit.
@@ -124,6 +131,7 @@ export type DbSetup =
   | 'snapshot' // a real results DB written by a successful sweep
   | 'absent'
   | 'not-sqlite'
+  | 'foreign' // another program's SQLite file, with a `runs` table of its own
   | 'newer-schema' // the snapshot, as a tlab one schema version ahead would have left it
   | 'read-only-file'
   | 'read-only-folder' // absent, in a folder without write permission
@@ -148,6 +156,13 @@ export function prepareDb(setup: DbSetup, caseDir: string, snapshot: Buffer): st
     case 'not-sqlite': {
       const file = path.join(caseDir, 'results.db');
       fs.writeFileSync(file, 'run,val_accuracy\n3f1c0e9a7b2d4c11,0.93\n');
+      return file;
+    }
+    case 'foreign': {
+      const file = path.join(caseDir, 'app.db');
+      const db = new Database(file);
+      db.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY, km REAL)');
+      db.close();
       return file;
     }
     case 'read-only-folder': {

@@ -14,6 +14,7 @@ import {
   decompressionBomb,
   healthy,
   limitConcurrency,
+  makeFifo,
   prepareDb,
   removeTree,
   runCli,
@@ -73,10 +74,18 @@ async function prepare(c: HostileCase): Promise<Prepared> {
           ? caseDir
           : c.spec === 'oversized'
             ? writeOversizedSpec(caseDir)
-            : path.join(coreFixtures, c.spec.fixture);
+            : c.spec === 'a-fifo'
+              ? fifoIn(caseDir)
+              : path.join(coreFixtures, c.spec.fixture);
   const db = prepareDb(c.db ?? 'snapshot', caseDir, snapshot);
   const argv = ['--spec', spec, '--db', db, '--cache-dir', path.join(caseDir, 'cache'), '--data-root', dataRoot, ...(c.args ?? [])];
   return { argv, caseDir, db, dataRoot };
+}
+
+function fifoIn(caseDir: string): string {
+  const file = path.join(caseDir, 'spec.yaml');
+  makeFifo(file);
+  return file;
 }
 
 function run(c: HostileCase, prepared: Prepared): Promise<CliResult | InProcessResult> {

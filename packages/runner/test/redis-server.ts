@@ -50,7 +50,7 @@ async function shutdown(server: ChildProcess, port: number): Promise<void> {
   await exited;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -27,7 +27,7 @@ export {
 } from './data/data-errors.ts';
 export { type Dataset, type DatasetItem, type ImageBatch, type SkippedFile } from './data/dataset.ts';
 export { maxImagePixels } from './data/decode-image.ts';
-export { listClassFolders, listImageFiles } from './data/image-files.ts';
+export { imageExtensions, listClassFolders, listImageFiles } from './data/image-files.ts';
 export { loadImageBatch, type LoadImageBatchOptions } from './data/load-image-batch.ts';
 export { type Preprocessing, preprocessingOf } from './data/preprocessing.ts';
 export { resolveDataset, type ResolveDatasetOptions } from './data/resolve-dataset.ts';

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { faultPoint } from '../faults/fault-point.ts';
+import { notRegularFile } from '../files/regular-file.ts';
 import { ArtifactCorruptError, ArtifactMissingError } from './artifact-errors.ts';
 
 /** What a run's row keeps of an artifact: its content address and size. */
@@ -73,6 +74,11 @@ export class ArtifactStore {
   read(ref: ArtifactRef, what: string): Buffer {
     const file = this.fileOf(ref.sha256);
     if (!fs.existsSync(file)) throw new ArtifactMissingError(file, what);
+    // Checked before reading: a link to /dev/zero in its place was read until memory ran out (23.6 GB).
+    const stats = fs.statSync(file);
+    const kind = notRegularFile(stats);
+    if (kind !== undefined) throw new ArtifactCorruptError(file, `it is ${kind}, not a file`);
+    if (stats.size !== ref.bytes) throw new ArtifactCorruptError(file, `it holds ${stats.size} bytes, the run recorded ${ref.bytes}`);
     const bytes = fs.readFileSync(file);
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== ref.sha256) throw new ArtifactCorruptError(file, `its sha256 is ${actual}, the run recorded ${ref.sha256}`);

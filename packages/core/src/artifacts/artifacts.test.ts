@@ -80,6 +80,28 @@ describe('ArtifactStore', () => {
     expect(missing.message).toContain('checkpoint of run r1');
   });
 
+  it('refuses, unread, an artifact replaced by a folder, a device or a file of another size', async () => {
+    const store = new ArtifactStore(dir);
+    const ref = store.put([Buffer.from('weights')]);
+    const file = store.fileOf(ref.sha256);
+    const messageAfter = async (replace: () => void) => {
+      fs.rmSync(file, { recursive: true, force: true });
+      replace();
+      const error = await caughtTlabError(attempt(() => store.read(ref, 'run r1')));
+      expect(error.code).toBe('TLAB_ARTIFACT_CORRUPT');
+      return error.message.split('. Run')[0];
+    };
+    expect([
+      await messageAfter(() => fs.symlinkSync('/dev/zero', file)),
+      await messageAfter(() => fs.mkdirSync(file)),
+      await messageAfter(() => fs.writeFileSync(file, 'weights, and more')),
+    ]).toEqual([
+      `artifact ${file} is damaged: it is a character device, not a file`,
+      `artifact ${file} is damaged: it is a folder, not a file`,
+      `artifact ${file} is damaged: it holds 17 bytes, the run recorded 7`,
+    ]);
+  });
+
   it('removes unreferenced artifacts and leftover temporary files once past the grace period', () => {
     const store = new ArtifactStore(dir);
     const kept = store.put([Buffer.from('kept')]);

@@ -65,6 +65,7 @@ export const errorCodes = [
   'TLAB_INTERRUPTED',
   // the results store
   'TLAB_DB_NOT_SQLITE',
+  'TLAB_DB_FOREIGN',
   'TLAB_DB_NEWER_SCHEMA',
   'TLAB_DB_OLDER_SCHEMA',
   'TLAB_DB_NOT_FOUND',
@@ -87,9 +88,11 @@ export const errorCodes = [
   'TLAB_ARTIFACT_MISSING',
   'TLAB_NO_CHECKPOINT',
   'TLAB_EXPORT_INVALID',
+  'TLAB_NO_IMAGES',
   // worker processes and the queue
   'TLAB_WORKER_FAILED',
   'TLAB_QUEUE_URL',
+  'TLAB_QUEUE_UNREACHABLE',
   'TLAB_QUEUE_MISMATCH',
   'TLAB_CHECKPOINT_TOO_LARGE',
 ] as const;

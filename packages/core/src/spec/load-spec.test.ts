@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,7 +212,7 @@ describe('loadSpec', () => {
   it('reports a directory as TLAB_SPEC_NOT_FOUND', () => {
     const error = specErrorOf(() => loadSpec(dir));
     expect(error.code).toBe('TLAB_SPEC_NOT_FOUND');
-    expect(error.problems[0]!.message).toContain('is a directory');
+    expect(error.problems[0]!.message).toContain('is a folder, expected a YAML spec file');
   });
 
   it('reads a spec of exactly the size limit and refuses one byte more as TLAB_SPEC_TOO_LARGE, unparsed', () => {
@@ -226,9 +227,12 @@ describe('loadSpec', () => {
     );
   });
 
-  it('reads no further than the limit from a file without end', () => {
-    expect(specErrorOf(() => loadSpec('/dev/zero')).problems.map((p) => [p.code, p.message.split(';')[0]])).toEqual([
-      ['TLAB_SPEC_TOO_LARGE', 'expected a spec file of at most 1048576 bytes (1.0 MB), got more than that'],
+  it('refuses a device or a FIFO before opening it: /dev/zero never ends, and a FIFO with no writer never answers', () => {
+    const fifo = join(dir, 'spec.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(['/dev/zero', fifo].map((file) => specErrorOf(() => loadSpec(file)).problems.map((p) => [p.code, p.message]))).toEqual([
+      [['TLAB_SPEC_NOT_FOUND', '/dev/zero is a character device, expected a YAML spec file']],
+      [['TLAB_SPEC_NOT_FOUND', `${fifo} is a FIFO (named pipe), expected a YAML spec file`]],
     ]);
   });
 });

@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { notRegularFile } from '../files/regular-file.ts';
 import { canonicalJson } from '../text/canonical-json.ts';
 import { formatBytes } from '../text/format-bytes.ts';
 import { explainIssues } from './explain-issues.ts';
@@ -35,16 +36,21 @@ export interface LoadedSpec {
 export const maxSpecBytes = 1024 ** 2;
 
 export function loadSpec(file: string, options: SpecOptions = {}): LoadedSpec {
-  let read: ReturnType<typeof readAtMost>;
+  const refuse = (message: string) => new SpecError([{ file, path: '', code: 'TLAB_SPEC_NOT_FOUND', message }]);
+  let size: number;
+  let bytes: Buffer;
   try {
-    read = readAtMost(file, maxSpecBytes + 1);
+    const stats = statSync(file);
+    const kind = notRegularFile(stats);
+    if (kind !== undefined) throw refuse(`${resolve(file)} is ${kind}, expected a YAML spec file`);
+    size = stats.size;
+    bytes = readAtMost(file, maxSpecBytes + 1);
   } catch (error) {
-    throw new SpecError([{ file, path: '', code: 'TLAB_SPEC_NOT_FOUND', message: unreadableMessage(resolve(file), error) }]);
+    if (error instanceof SpecError) throw error;
+    throw refuse(unreadableMessage(resolve(file), error));
   }
-  const { bytes, size } = read;
   if (bytes.length > maxSpecBytes) {
-    const found = size === undefined ? 'more than that' : `${size} bytes (${formatBytes(size)})`;
-    const message = `expected a spec file of at most ${maxSpecBytes} bytes (${formatBytes(maxSpecBytes)}), got ${found}; a spec is a page of YAML (\`description\` holds up to ${maxDescriptionLength} characters), so nothing was parsed`;
+    const message = `expected a spec file of at most ${maxSpecBytes} bytes (${formatBytes(maxSpecBytes)}), got ${size} bytes (${formatBytes(size)}); a spec is a page of YAML (\`description\` holds up to ${maxDescriptionLength} characters), so nothing was parsed`;
     throw new SpecError([{ file, path: '', code: 'TLAB_SPEC_TOO_LARGE', message }]);
   }
   // Decoding would silently turn other bytes (a Latin-1 é) into U+FFFD, which then ends up in the
@@ -78,14 +84,10 @@ export function parseSpec(text: string, file: string, options: SpecOptions = {})
   return { file, text, spec, specHash: createHash('sha256').update(canonicalJson(spec)).digest('hex'), locate };
 }
 
-/**
- * The file's first `limit` bytes (all of it if shorter) and its size when it is a regular file;
- * read up to the limit only, so neither a huge file nor a FIFO or /dev/zero is read whole.
- */
-function readAtMost(file: string, limit: number): { bytes: Buffer; size: number | undefined } {
+/** The file's first `limit` bytes (all of it if shorter): a file growing as it is read cannot make this read more. */
+function readAtMost(file: string, limit: number): Buffer {
   const fd = openSync(file, 'r');
   try {
-    const stats = fstatSync(fd);
     const buffer = Buffer.alloc(limit);
     let length = 0;
     let read: number;
@@ -93,7 +95,7 @@ function readAtMost(file: string, limit: number): { bytes: Buffer; size: number 
       read = readSync(fd, buffer, length, limit - length, null);
       length += read;
     } while (read > 0 && length < limit);
-    return { bytes: buffer.subarray(0, length), size: stats.isFile() ? stats.size : undefined };
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }
@@ -120,6 +122,5 @@ const replacementCharacter = Buffer.from('\uFFFD', 'utf8');
 function unreadableMessage(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `no spec file at ${path}`;
-  if (code === 'EISDIR') return `${path} is a directory, expected a YAML spec file`;
   return `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { latestSchemaVersion } from './migrations.ts';
+import { readSchemaVersion } from './migrate.ts';
 import { openReadOnly } from './open-store.ts';
 import { assertRegularFile } from './writable-file.ts';
 
@@ -39,7 +40,7 @@ export function inspectStore(file: string, now = Date.now()): StoreHealth {
     return { ...base, exists: true, problem: (error as Error).message };
   }
   try {
-    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    const schemaVersion = readSchemaVersion(db, file);
     const integrity = db.pragma('integrity_check', { simple: true }) as string;
     const journalMode = db.pragma('journal_mode', { simple: true }) as string;
     const hasLeases = (db.prepare(`SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'lease_owner'`).pluck().get() as number) > 0;

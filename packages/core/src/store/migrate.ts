@@ -1,19 +1,26 @@
 import Database from 'better-sqlite3';
 import { latestSchemaVersion, migrations } from './migrations.ts';
 import { faultPoint } from '../faults/fault-point.ts';
-import { DbNewerSchemaError } from './store-errors.ts';
+import { DbForeignError, DbNewerSchemaError } from './store-errors.ts';
 import { storeFailure } from './store-failure.ts';
 
 /**
- * The first statement that reads the file, so it is where a non-SQLite file shows itself. Reading
- * `user_version` writes nothing, which keeps every check before migrating side-effect free.
+ * The first statement that reads the file, so it is where a non-SQLite file shows itself; a SQLite
+ * file another program made (version 0 with tables of its own) is refused here too, before a
+ * migration would fail on its `runs` table. Reading writes nothing, which keeps every check before
+ * migrating side-effect free.
  */
 export function readSchemaVersion(db: Database.Database, file: string): number {
+  let version: number;
+  let tables: string[];
   try {
-    return db.pragma('user_version', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
+    tables = version === 0 ? (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all() as string[]) : [];
   } catch (error) {
     throw storeFailure(error, file);
   }
+  if (tables.length > 0) throw new DbForeignError(file, tables);
+  return version;
 }
 
 export function assertNotNewer(version: number, file: string): void {

@@ -173,6 +173,22 @@ describe('openStore', () => {
     expect(sha256(file)).toBe(before);
   });
 
+  it("refuses another program's SQLite file, even with a `runs` table, and leaves it unchanged (TLAB_DB_FOREIGN)", () => {
+    // The hostile rerun met this as a raw `table runs already exists` from the first migration.
+    const file = path.join(dir, 'app.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY, miles REAL); CREATE TABLE shoes (name TEXT)');
+    db.close();
+    const before = sha256(file);
+    for (const readonly of [false, true]) {
+      expect(openError(file, { readonly })).toMatchObject({
+        code: 'TLAB_DB_FOREIGN',
+        message: `results DB ${file} is another program's SQLite database (tables: runs, shoes; no tlab schema version); it was left untouched: point --db at another path`,
+      });
+    }
+    expect(sha256(file)).toBe(before);
+  });
+
   it('refuses a DB from a newer schema and leaves its bytes unchanged (TLAB_DB_NEWER_SCHEMA)', () => {
     // Left in rollback-journal mode, so switching it to WAL too early would show in the header bytes.
     const file = path.join(dir, 'results.db');

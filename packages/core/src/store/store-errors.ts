@@ -1,6 +1,7 @@
 import type { TlabErrorCode } from '../errors/error-codes.ts';
 import { TlabError } from '../errors/tlab-error.ts';
 import { closestMatch } from '../text/did-you-mean.ts';
+import { listSome } from '../text/list-some.ts';
 import type { RunStatus } from './store-types.ts';
 
 /**
@@ -20,6 +21,16 @@ export class DbNotSqliteError extends StoreError {
       'TLAB_DB_NOT_SQLITE',
       `results DB ${file} is ${options?.what ?? 'not a SQLite database'}; expected a SQLite file: point --db at another path or move this one away`,
       options,
+    );
+  }
+}
+
+/** A SQLite file that tlab did not create: migrating it would mix tlab's tables into another program's. */
+export class DbForeignError extends StoreError {
+  constructor(file: string, tables: readonly string[]) {
+    super(
+      'TLAB_DB_FOREIGN',
+      `results DB ${file} is another program's SQLite database (tables: ${listSome(tables, 5)}; no tlab schema version); it was left untouched: point --db at another path`,
     );
   }
 }
@@ -92,17 +103,15 @@ export class RunNotFoundError extends StoreError {
 export class ExperimentNotFoundError extends StoreError {
   constructor(file: string, wanted: string, known: ReadonlyArray<{ readonly id: number; readonly name: string }>) {
     const hint = closestMatch(wanted, known.map((e) => e.name));
-    const shown = known.slice(0, 10).map((e) => `"${e.name}" (id ${e.id})`);
-    const more = known.length > shown.length ? ` and ${known.length - shown.length} more` : '';
-    const listed = known.length === 0 ? 'it holds none yet; run a sweep first' : `it holds ${shown.join(', ')}${more}`;
+    const listed = known.length === 0 ? 'it holds none yet; run a sweep first' : `it holds ${listSome(known.map((e) => `"${e.name}" (id ${e.id})`))}`;
     super('TLAB_EXPERIMENT_NOT_FOUND', `results DB ${file} has no experiment with the id or name "${wanted}"${hint === undefined ? '' : `; did you mean "${hint}"?`} (${listed})`);
   }
 }
 
 /** Guards the run lifecycle: finished results are never overwritten and a stopped attempt cannot keep writing. */
 export class RunWrongStatusError extends StoreError {
-  constructor(file: string, runId: string, status: RunStatus, action: string, expected: readonly RunStatus[]) {
-    super('TLAB_RUN_WRONG_STATUS', `cannot ${action} run ${runId} in ${file}: it is ${status}, expected ${expected.join(' or ')}`);
+  constructor(file: string, runId: string, status: RunStatus, action: string, expected: readonly RunStatus[], remedy?: string) {
+    super('TLAB_RUN_WRONG_STATUS', `cannot ${action} run ${runId} in ${file}: it is ${status}, expected ${expected.join(' or ')}${remedy === undefined ? '' : `; ${remedy}`}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TlabError } from '../errors/tlab-error.ts';
+import { notRegularFile } from '../files/regular-file.ts';
 import { DbNotSqliteError, DbReadonlyError } from './store-errors.ts';
 
 /** Builds the error that names what a folder or file that cannot be written was for. */
@@ -53,8 +54,8 @@ export function prepareFolderFor(flag: string, dir: string, purpose: string): vo
  * (/dev/null) as one on the first write; said plainly instead.
  */
 export function assertRegularFile(file: string): void {
-  const stats = fs.statSync(file);
-  if (!stats.isFile()) throw new DbNotSqliteError(file, { what: stats.isDirectory() ? 'a folder' : 'not a regular file (a device, socket or pipe)' });
+  const kind = notRegularFile(fs.statSync(file));
+  if (kind !== undefined) throw new DbNotSqliteError(file, { what: kind });
 }
 
 /**

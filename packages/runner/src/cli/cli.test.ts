@@ -104,6 +104,13 @@ describe('tlab command', () => {
     const sick = tlab(['doctor', '--db', ex.db, '--cache-dir', ex.cacheDir], ex.dir);
     expect(sick.code).toBe(1);
     expect(sick.stdout).toMatch(/✗ 1 run\(s\) left running by a dead or hung sweep[\s\S]*→ run the sweep again/);
+
+    // Folders given by hand that are not folders fail the check (all passed before).
+    const misdirected = tlab(['doctor', '--db', ex.db, '--cache-dir', ex.cacheDir, '--data-root', 'no-such-root', '--weights-dir', ex.spec], ex.dir);
+    expect(misdirected.code).toBe(1);
+    expect(misdirected.stdout).toContain('✗ data root (--data-root, TLAB_DATA_ROOT) no-such-root does not exist');
+    expect(misdirected.stdout).toContain(`✗ weights folder (--weights-dir, TLAB_WEIGHTS_DIR) ${ex.spec} is a file`);
+    expect(misdirected.stderr).toBe('');
   });
 
   it('cache stats counts cached features and clear empties them', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { formatBytes, inspectStore, isTlabError, openStore, type Store } from '@tlab/core';
+import { formatBytes, inspectStore, isTlabError, notRegularFile, openStore, type Store } from '@tlab/core';
 import {
   createFrozenExtractor,
   FeatureCache,
@@ -67,6 +67,9 @@ export async function runDoctor(options: DoctorOptions, out: Output): Promise<nu
   }
 
   report(await checkSharp());
+  const { dataRoot, weights } = options.settings;
+  if (dataRoot !== undefined) report(checkFolder('data root (--data-root, TLAB_DATA_ROOT)', dataRoot));
+  if (weights.weightsDir !== undefined) report(checkFolder('weights folder (--weights-dir, TLAB_WEIGHTS_DIR)', weights.weightsDir));
   const storeChecks = checkStore(options.db);
   for (const check of storeChecks) report(check);
   // Identifying variants anew needs a readable DB and a cache for the data it resolves.
@@ -174,6 +177,14 @@ async function checkStuckRuns(options: DoctorOptions): Promise<Check[]> {
   } finally {
     store.close();
   }
+}
+
+/** A data root or weights folder given by hand must be a folder: a sweep would otherwise fail on it later, variant by variant. */
+function checkFolder(what: string, dir: string): Check {
+  const stats = fs.statSync(dir, { throwIfNoEntry: false });
+  const kind = stats === undefined ? 'does not exist' : stats.isDirectory() ? undefined : `is ${notRegularFile(stats) ?? 'a file'}`;
+  if (kind === undefined) return { ok: true, text: `${what} ${dir}: a folder` };
+  return { ok: false, text: `${what} ${dir} ${kind}`, fix: 'point it at the folder that holds the data or weights the specs name' };
 }
 
 /** A cache folder that is a file or cannot be written fails every engine check; said once, plainly. */

@@ -1,5 +1,5 @@
 import { escapeControlCharacters } from '@tlab/core';
-import { formatMetric, formatTable } from './format.ts';
+import { formatMetric, formatTable, formatUnreadable } from './format.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { evaluateRun } from '../trained/evaluate-run.ts';
 import { warnLine, type Output } from './output.ts';
@@ -19,7 +19,7 @@ export async function runEvaluateCommand(
   const { classes, matrix } = result;
   io.stdout.write(
     [
-      `Run ${args.runId} on ${args.data}: accuracy ${formatMetric(result.accuracy)} (${result.correct} of ${result.images} images)`,
+      `Run ${args.runId} on ${escapeControlCharacters(args.data)}: accuracy ${formatMetric(result.accuracy)} (${result.correct} of ${result.images} images)`,
       '',
       formatTable(
         ['true \\ predicted', ...classes, 'accuracy'],
@@ -28,6 +28,6 @@ export async function runEvaluateCommand(
       '',
     ].join('\n'),
   );
-  if (result.unreadable.length > 0) io.stderr.write(escapeControlCharacters(`${result.unreadable.length} file(s) could not be read and were left out:\n${result.unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`));
+  if (result.unreadable.length > 0) io.stderr.write(formatUnreadable(result.unreadable, 'and were left out'));
   return 0;
 }

@@ -1,4 +1,5 @@
 import { escapeControlCharacters, formatValue, tInterval, type MetricSummary } from '@tlab/core';
+import type { UnreadableFile } from '@tlab/trainer';
 
 export function formatParams(params: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(params);
@@ -27,8 +28,14 @@ export function formatSummary({ mean, std }: MetricSummary, n: number): string {
 
 /** Plain-text table, columns padded to their widest cell; control characters in cells (file names, labels) shown escaped. */
 export function formatTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
-  const rows = cells.map((row) => row.map(escapeControlCharacters));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const [head, ...rows] = [header, ...cells].map((row) => row.map(escapeControlCharacters));
+  const widths = head!.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(head!), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The files `tlab predict` or `evaluate` could not read, one per line with why, for stderr. */
+export function formatUnreadable(unreadable: readonly UnreadableFile[], outcome: string): string {
+  const lines = unreadable.map((u) => `  ${u.file}: ${u.reason}`);
+  return escapeControlCharacters(`${unreadable.length} file(s) could not be read ${outcome} [TLAB_DATA_UNREADABLE]:\n${lines.join('\n')}\n`);
 }

@@ -50,9 +50,9 @@ Sweep options:
   --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
   --feature-precision <p>  float16 (default) or float32 for cached features
   --cache-budget-mb <n>    disk budget of the feature cache, least recently used evicted (default 4096)
-  --workers <n>        train in n worker processes (default 1): each takes a job of variants that
-                       share a frozen pass and an augmentation draw; ONNX Runtime's threads are
-                       split between them
+  --workers <n>        train in n worker processes (default 1, at most 64): each takes a job of
+                       variants that share a frozen pass and an augmentation draw; ONNX Runtime's
+                       threads are split between them
   --queue <url>        redis://host:port[/db]: put the jobs on a BullMQ queue for \`tlab worker\`s
                        on any machine and commit what they report (this process stays the only
                        writer of the DB); run it again to re-attach after a crash
@@ -138,6 +138,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
+      tokens: true,
       options: {
         spec: { type: 'string', default: 'experiments/quickstart.yaml' },
         db: { type: 'string', default: '.tlab/tlab.db' },
@@ -168,9 +169,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
+  const takes = command === undefined ? undefined : flagsOf[command];
+  // A flag the command does not read was once silently ignored (doctor --frozen-engine bogus: all passed).
+  const ignored = takes === undefined ? undefined : tokens.find((t) => t.kind === 'option' && t.name !== 'verbose' && !takes.includes(t.name));
+  if (ignored?.kind === 'option') throw new UsageError(`tlab ${command} does not take --${ignored.name} (it takes ${takes!.map((flag) => `--${flag}`).join(', ')})`);
   const noMoreArguments = (allowed: number) => {
     if (rest.length > allowed) throw new UsageError(`unexpected argument '${rest[allowed]}'`);
   };
@@ -244,7 +249,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         strategy: oneOf('--strategy', values.strategy, sweepStrategies),
         featurePrecision: oneOf('--feature-precision', values['feature-precision'], featurePrecisions),
         cacheBudgetBytes: positiveNumber('--cache-budget-mb', values['cache-budget-mb']) * 1024 * 1024,
-        workers: positiveInteger('--workers', values.workers),
+        workers: positiveInteger('--workers', values.workers, maxParallel),
         queue: values.queue,
       };
     case 'worker':
@@ -254,15 +259,31 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         queue: required('--queue <redis://host:port[/db]>', values.queue),
         cacheDir: values['cache-dir'],
         settingFlags: { dataRoot: values['data-root'], weightsDir: values['weights-dir'] },
-        concurrency: positiveInteger('--concurrency', values.concurrency),
+        concurrency: positiveInteger('--concurrency', values.concurrency, maxParallel),
         artifactsDir: values['artifacts-dir'],
-        stalledSeconds: positiveInteger('--stalled-seconds', values['stalled-seconds']),
-        onnxThreads: values['onnx-threads'] === undefined ? undefined : positiveInteger('--onnx-threads', values['onnx-threads']),
+        stalledSeconds: positiveInteger('--stalled-seconds', values['stalled-seconds'], maxStalledSeconds),
+        onnxThreads: values['onnx-threads'] === undefined ? undefined : positiveInteger('--onnx-threads', values['onnx-threads'], maxParallel),
       };
     default:
       throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   }
 }
+
+const storedRunFlags = ['db', 'cache-dir', 'data-root', 'weights-dir'];
+
+/** The flags each command reads (besides --verbose and --help). */
+const flagsOf: Readonly<Record<string, readonly string[]>> = {
+  sweep: ['spec', ...storedRunFlags, 'set', 'only', 'dry-run', 'strategy', 'frozen-engine', 'feature-precision', 'cache-budget-mb', 'workers', 'queue'],
+  worker: ['queue', 'cache-dir', 'data-root', 'weights-dir', 'concurrency', 'artifacts-dir', 'stalled-seconds', 'onnx-threads'],
+  export: [...storedRunFlags, 'out', 'format'],
+  predict: [...storedRunFlags, 'format', 'top'],
+  evaluate: [...storedRunFlags, 'data'],
+  reproduce: storedRunFlags,
+  doctor: storedRunFlags,
+  runs: ['db'],
+  report: ['db', 'out'],
+  cache: ['cache-dir'],
+};
 
 /** What a parsed `tlab sweep` asks runSweep for, with `settings` resolved; the caller adds how to report and when to stop. */
 export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<SweepOptions, 'reporter' | 'signal'> {
@@ -286,9 +307,17 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
-function positiveInteger(flag: string, value: string): number {
+/**
+ * Processes, jobs or threads one machine may start: each worker holds engines of its own, so past
+ * this a slip (`--workers 1000`) could only run out of memory.
+ */
+const maxParallel = 64;
+/** BullMQ's stalled check runs on a timer, and Node's timers overflow past 24.8 days (to 1 ms). */
+const maxStalledSeconds = 24 * 3600;
+
+function positiveInteger(flag: string, value: string, max?: number): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} ${value}: expected a whole number from 1`);
+  if (!Number.isInteger(number) || number < 1 || number > (max ?? Infinity)) throw new UsageError(`${flag} ${value}: expected a whole number from 1${max === undefined ? '' : ` to ${max}`}`);
   return number;
 }
 

@@ -1,7 +1,7 @@
 import { escapeControlCharacters, toCsv } from '@tlab/core';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { loadModel, predictImages } from '../trained/predict-images.ts';
-import { formatTable } from './format.ts';
+import { formatTable, formatUnreadable } from './format.ts';
 import { warnLine, type Output } from './output.ts';
 import type { CliArgs } from './parse-args.ts';
 import { prepareCacheDir } from '../settings/cache-dir.ts';
@@ -21,12 +21,12 @@ export async function runPredictCommand(
     if (args.format === 'json') {
       io.stdout.write(`${JSON.stringify({ model: model.source, labels: model.labels, predictions, unreadable }, null, 2)}\n`);
     } else if (args.format === 'csv') {
-      io.stdout.write(toCsv([['file', 'rank', 'label', 'probability'], ...predictions.flatMap((p) => p.top.map((t, i) => [p.file, i + 1, t.label, t.probability]))]));
+      io.stdout.write(toCsv([['file', 'rank', 'label', 'probability'], ...predictions.flatMap((p) => p.top.map((t, i) => [escapeControlCharacters(p.file), i + 1, escapeControlCharacters(t.label), t.probability]))]));
     } else {
       const header = ['file', ...Array.from({ length: Math.min(args.top, model.labels.length) }, (_, i) => (args.top === 1 ? 'class' : `#${i + 1}`))];
       io.stdout.write(`${formatTable(header, predictions.map((p) => [p.file, ...p.top.map((t) => `${t.label} ${t.probability.toFixed(4)}`)]))}\n`);
     }
-    if (unreadable.length > 0) io.stderr.write(escapeControlCharacters(`${unreadable.length} file(s) could not be read:\n${unreadable.map((u) => `  ${u.file}: ${u.reason}`).join('\n')}\n`));
+    if (unreadable.length > 0) io.stderr.write(formatUnreadable(unreadable, predictions.length > 0 ? 'and were left out' : 'so nothing was classified'));
     return predictions.length > 0 ? 0 : 1;
   } finally {
     model.classifier.dispose();

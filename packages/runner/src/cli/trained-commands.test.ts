@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '@tlab/core';
@@ -52,6 +52,39 @@ describe('tlab export, predict, evaluate, runs gc', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/accuracy \d\.\d{4} \(\d+ of 12 images\)/);
     expect(result.stdout).toMatch(/true \\ predicted\s+bright\s+dark\s+accuracy/);
+  });
+
+  it('lists a FIFO among the inputs, unopened, with its code; folders without images are TLAB_NO_IMAGES', () => {
+    execFileSync('mkfifo', [path.join(ex.dir, 'pipe.png')]);
+    expect(tlab('predict', 'model', 'images/validation/dark/0.png', 'pipe.png')).toMatchObject({
+      code: 0,
+      stderr: expect.stringContaining('1 file(s) could not be read and were left out [TLAB_DATA_UNREADABLE]:\n  pipe.png: it is a FIFO (named pipe), not an image file\n'),
+    });
+    fs.mkdirSync(path.join(ex.dir, 'no-images'));
+    // It once exited 1 with nothing on stderr.
+    expect(tlab('predict', 'model', 'no-images')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no-images: no image files found (expected .jpg, .jpeg, .png, .webp files, or folders holding them) [TLAB_NO_IMAGES]'),
+    });
+  });
+
+  it('refuses a checkpoint replaced by a link to /dev/zero without reading it (once read until 23.6 GB)', () => {
+    const [checkpoint] = fs
+      .readdirSync(path.dirname(ex.db), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.safetensors'))
+      .map((file) => path.join(path.dirname(ex.db), file));
+    fs.renameSync(checkpoint!, `${checkpoint}.kept`);
+    fs.symlinkSync('/dev/zero', checkpoint!);
+    try {
+      for (const command of [['predict', runId, 'images/validation/dark/0.png'], ['export', runId, '--out', 'never']]) {
+        expect(tlab(...command)).toMatchObject({ code: 1, stderr: expect.stringContaining(`artifact ${checkpoint} is damaged: it is a character device, not a file`) });
+      }
+      // The refused export leaves no empty --out folder behind.
+      expect(fs.existsSync(path.join(ex.dir, 'never'))).toBe(false);
+    } finally {
+      fs.rmSync(checkpoint!);
+      fs.renameSync(`${checkpoint}.kept`, checkpoint!);
+    }
   });
 
   it('runs gc: removes nothing while every file is referenced', () => {

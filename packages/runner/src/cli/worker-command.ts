@@ -4,15 +4,15 @@ import { prepareCacheDir } from '../settings/cache-dir.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
 import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
 import { runQueueWorker } from '../distributed/queue/queue-worker.ts';
-import { queueConnection } from '../distributed/queue/queue-connection.ts';
+import { checkQueueReachable } from '../distributed/queue/queue-connection.ts';
 import { ConsoleReporter } from './console-reporter.ts';
 import type { WorkerArgs } from './parse-args.ts';
 
 /** `tlab worker --queue redis://…`: trains queue jobs until Ctrl-C (or SIGTERM); a job in hand goes back to the queue. */
 export async function runWorkerCommand(args: WorkerArgs, settings: RunSettings, io: { stdout: NodeJS.WritableStream; signal: AbortSignal; isTTY: boolean }): Promise<number> {
-  queueConnection(args.queue);
   prepareCacheDir(args.cacheDir);
   if (args.artifactsDir !== undefined) checkSharedArtifactsDir(args.artifactsDir);
+  await checkQueueReachable(args.queue);
   const reporter = new ConsoleReporter(io.stdout, io.isTTY);
   io.stdout.write(`Worker on ${args.queue}: ${args.concurrency} job(s) at a time; Ctrl-C to stop.\n`);
   await runQueueWorker({

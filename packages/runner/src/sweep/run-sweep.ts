@@ -13,6 +13,7 @@ import { trainPending, type TrainPendingOptions } from './train-pending.ts';
 import { startWorkerPool } from '../distributed/local-workers.ts';
 import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
 import { trainOnQueue } from '../distributed/queue/queue-coordinator.ts';
+import { checkQueueReachable } from '../distributed/queue/queue-connection.ts';
 import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
@@ -79,6 +80,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const settings = options.settings ?? defaultRunSettings();
   const workers = options.workers ?? 1;
   prepareCacheDir(options.cacheDir);
+  if (options.queue !== undefined && !options.dryRun) await checkQueueReachable(options.queue);
   // Workers start now: each spends seconds rebuilding the variants, as this process is about to.
   const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { prepareFolderFor } from '@tlab/core';
 import { libraryVersions, writeExport, type ExportFormat, type ExportMetadata } from '@tlab/trainer';
@@ -15,14 +16,21 @@ export interface ExportRunOptions extends StoredRunContext {
  * exports loads this one. Returns the files written.
  */
 export async function exportRun(options: ExportRunOptions): Promise<string[]> {
+  const created = !fs.existsSync(options.out);
   // Before the model is built (seconds): a file in the way once ended in a raw EEXIST.
   prepareFolderFor('--out', options.out, 'hold the export');
-  const trained = await openTrainedRun(options.runId, options);
-  const classifier = await loadRunClassifier(trained, options);
   try {
-    return await writeExport(classifier.model, path.resolve(options.out), options.format, exportMetadata(trained, options.format));
-  } finally {
-    classifier.dispose();
+    const trained = await openTrainedRun(options.runId, options);
+    const classifier = await loadRunClassifier(trained, options);
+    try {
+      return await writeExport(classifier.model, path.resolve(options.out), options.format, exportMetadata(trained, options.format));
+    } finally {
+      classifier.dispose();
+    }
+  } catch (error) {
+    // A refused export leaves no folder behind that looks like one (a half-written one included).
+    if (created) fs.rmSync(options.out, { recursive: true, force: true });
+    throw error;
   }
 }
 

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { TlabError } from '@tlab/core';
 import {
   classifyFiles,
   exportClassifier,
+  imageExtensions,
   listImageFiles,
   readExportInfo,
   tfjsClassifier,
@@ -72,6 +74,7 @@ export interface PredictOptions {
 /** Batches, decodes and preprocesses as training did, and ranks each image's classes; unreadable files are listed. */
 export async function predictImages(model: LoadedModel, inputs: readonly string[], options: PredictOptions): Promise<{ predictions: RankedPrediction[]; unreadable: UnreadableFile[] }> {
   const { files, missing } = await expandImageInputs(inputs);
+  if (files.length === 0 && missing.length === 0) throw new NoImagesError(inputs);
   const { classified, unreadable } = await classifyFiles(model.classifier, files, {
     imageSize: model.imageSize,
     preprocessing: model.preprocessing,
@@ -80,6 +83,13 @@ export async function predictImages(model: LoadedModel, inputs: readonly string[
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return { predictions: classified.map((c) => rank(c, model.labels, options.top)), unreadable: [...missing, ...unreadable] };
+}
+
+/** Folders given to `tlab predict` that hold no image file: nothing to classify, and nothing unreadable to list. */
+export class NoImagesError extends TlabError {
+  constructor(inputs: readonly string[]) {
+    super('TLAB_NO_IMAGES', `${inputs.join(', ')}: no image files found (expected ${imageExtensions.join(', ')} files, or folders holding them)`);
+  }
 }
 
 /** Images per forward pass: big enough to keep the engine busy, small enough for 299×299 InceptionV3 on a laptop. */

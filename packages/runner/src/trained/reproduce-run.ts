@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { artifactsDirOf, ArtifactStore, defaultMetric, openStore, type EpochRecord } from '@tlab/core';
+import { artifactsDirOf, ArtifactStore, defaultMetric, openStore, RunWrongStatusError, type EpochRecord } from '@tlab/core';
 import { DataChangedError, featurePrecisions, frozenEngines, selectBackend, WeightsChangedError } from '@tlab/trainer';
 import { identifyVariants } from '../sweep/identify-variants.ts';
 import type { SweepReporter } from '../sweep/sweep-reporter.ts';
@@ -46,6 +46,8 @@ export interface ReproduceOptions extends StoredRunContext {
 export async function reproduceRun(options: ReproduceOptions): Promise<Reproduction> {
   const stored = readStoredRun(options.runId, options.dbFile);
   const { run } = stored;
+  // An unfinished run has no complete record to compare a retraining with.
+  if (run.status !== 'done' && run.status !== 'failed') throw new RunWrongStatusError(options.dbFile, run.id, run.status, 'reproduce', ['done', 'failed'], 'finish it first (run its sweep again)');
   const engine = await selectBackend({ requested: options.settings.backend, warn: (message) => options.reporter.warn(message) });
   const [variant] = await identifyVariants(stored.experiment, [{ index: run.index, params: run.params, config: run.config }], {
     specDir: stored.specDir,

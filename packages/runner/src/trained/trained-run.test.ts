@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { artifactsDirOf, ArtifactStore, openStore, predictedClass, type EpochRecord } from '@tlab/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,19 @@ describe('a trained run kept', () => {
     const reporter = recordingReporter();
     const error = await caughtTlabError(reproduceRun({ ...context(), dbFile: copy.db, runId, reporter, settings: { ...settings, dataRoot: copy.dir } }));
     expect(error.code).toBe('TLAB_DATA_CHANGED');
+    expect(reporter.events.started).toEqual([]);
+  });
+
+  it('refuses to reproduce a run that never finished, before training (TLAB_RUN_WRONG_STATUS)', async () => {
+    // It once retrained, then exited 1 with "different: … epochs" and nothing on stderr.
+    const copy = tinyExperiment(spec);
+    fs.cpSync(ex.db, copy.db);
+    const db = new Database(copy.db);
+    db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ?`).run(runId);
+    db.close();
+    const reporter = recordingReporter();
+    const error = await caughtTlabError(reproduceRun({ ...context(), dbFile: copy.db, runId, reporter }));
+    expect(error.message).toBe(`cannot reproduce run ${runId} in ${copy.db}: it is interrupted, expected done or failed; finish it first (run its sweep again)`);
     expect(reporter.events.started).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { TlabError, type TlabErrorCode } from '@tlab/core';
+import { listSome, TlabError, type TlabErrorCode } from '@tlab/core';
 
 /** The data family: folders, images, downloads and archives a spec points at, and the augmentation drawn on them. */
 export class DataError extends TlabError {
@@ -39,8 +39,8 @@ export class DataSingleClassError extends DataError {
 export class DataClassMismatchError extends DataError {
   constructor(trainFolder: string, validationFolder: string, onlyTrain: readonly string[], onlyValidation: readonly string[]) {
     const sides = [
-      onlyTrain.length > 0 ? `only in train (${trainFolder}): ${onlyTrain.join(', ')}` : '',
-      onlyValidation.length > 0 ? `only in validation (${validationFolder}): ${onlyValidation.join(', ')}` : '',
+      onlyTrain.length > 0 ? `only in train (${trainFolder}): ${listSome(onlyTrain)}` : '',
+      onlyValidation.length > 0 ? `only in validation (${validationFolder}): ${listSome(onlyValidation)}` : '',
     ].filter((side) => side !== '');
     super('TLAB_DATA_CLASS_MISMATCH', `data.validation: class folders differ from data.train; ${sides.join('; ')}; expected the same class folders on both sides`);
     this.name = 'DataClassMismatchError';
@@ -49,7 +49,12 @@ export class DataClassMismatchError extends DataError {
 
 /** A file that decoded when the dataset was resolved no longer does (changed or removed since). */
 export class DataUnreadableError extends DataError {
-  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    file: string,
+    /** Why, without the file: what `tlab predict` and `evaluate` list next to it. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super('TLAB_DATA_UNREADABLE', `data: image ${file} could not be loaded (${reason}); it decoded when the dataset was resolved, so it changed since`, options);
     this.name = 'DataUnreadableError';
   }
@@ -118,7 +123,7 @@ export class EvaluateClassesError extends DataError {
   constructor(folder: string, runClasses: readonly string[], found: readonly string[]) {
     const missing = runClasses.filter((name) => !found.includes(name));
     const extra = found.filter((name) => !runClasses.includes(name));
-    const parts = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `not in the run: ${extra.join(', ')}` : ''].filter((p) => p !== '');
-    super('TLAB_EVALUATE_CLASSES', `--data ${folder}: its class folders (${found.join(', ') || 'none'}) are not the run's (${runClasses.join(', ')}); ${parts.join('; ')}`);
+    const parts = [missing.length > 0 ? `missing ${listSome(missing)}` : '', extra.length > 0 ? `not in the run: ${listSome(extra)}` : ''].filter((p) => p !== '');
+    super('TLAB_EVALUATE_CLASSES', `--data ${folder}: its class folders (${listSome(found) || 'none'}) are not the run's (${listSome(runClasses)}); ${parts.join('; ')}`);
   }
 }

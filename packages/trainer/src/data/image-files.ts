@@ -2,10 +2,11 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+/** The file name endings read as images, in any letter case. */
+export const imageExtensions: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp'];
 
 export function isImageFileName(name: string): boolean {
-  return imageExtensions.has(path.extname(name).toLowerCase());
+  return imageExtensions.includes(path.extname(name).toLowerCase());
 }
 
 /** Code-point (= UTF-8 byte) order, as Python's `sorted`, so the order is the same on every machine and locale. */

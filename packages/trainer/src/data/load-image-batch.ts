@@ -1,7 +1,8 @@
 import { applyTransform } from '../augment/apply-transform.ts';
 import { drawTransform } from '../augment/draw-transform.ts';
 import type { RgbImage } from '../augment/rgb-image.ts';
-import type { AugmentConfig } from '@tlab/core';
+import { stat } from 'node:fs/promises';
+import { notRegularFile, type AugmentConfig } from '@tlab/core';
 import { DataUnreadableError } from './data-errors.ts';
 import type { DatasetItem, ImageBatch } from './dataset.ts';
 import { decodeRgb, describeDecodeError } from './decode-image.ts';
@@ -46,8 +47,12 @@ export async function loadImageBatch(items: readonly DatasetItem[], options: Loa
 
 async function decode(file: string, imageSize: readonly [number, number]): Promise<RgbImage> {
   try {
+    // sharp would open a FIFO (or a device) put in the image's place and wait on it for good.
+    const kind = notRegularFile(await stat(file));
+    if (kind !== undefined) throw new DataUnreadableError(file, `it is ${kind}, not an image file`);
     return await decodeRgb(file, imageSize);
   } catch (error) {
+    if (error instanceof DataUnreadableError) throw error;
     throw new DataUnreadableError(file, describeDecodeError(error), { cause: error });
   }
 }

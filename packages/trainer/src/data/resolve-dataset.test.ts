@@ -176,7 +176,7 @@ describe('resolveDataset with unreadable files', () => {
     expect(dataset.classes).toEqual(['a', 'b']);
     expect(dataset.train.map((item) => path.basename(item.path))).toEqual(['img-00.jpg', 'img-01.jpg', 'img-00.jpg', 'img-01.jpg', 'linked.jpg']);
     expect(dataset.skipped.map((file) => [path.basename(file.path), file.reason])).toEqual([
-      ['self.jpg', 'cannot read: EISDIR'],
+      ['self.jpg', 'not read: it is a folder, not an image file'],
       ['loop-1.jpg', 'cannot read: ELOOP'],
       ['loop-2.jpg', 'cannot read: ELOOP'],
     ]);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ResolvedConfig } from '@tlab/core';
+import { notRegularFile, type ResolvedConfig } from '@tlab/core';
 import { DataClassMismatchError, DataEmptyError, DataMissingError, DataSingleClassError } from './data-errors.ts';
 import type { Dataset, DatasetItem, SkippedFile } from './dataset.ts';
 import { datasetFingerprint, type FingerprintEntry } from './dataset-fingerprint.ts';
@@ -177,6 +177,9 @@ async function classFoldersOf(folder: SplitFolder): Promise<string[]> {
 async function inspect(file: string): Promise<Inspection> {
   let bytes: Buffer;
   try {
+    // A FIFO among the images would block the read for good, a link to /dev/zero never end it.
+    const kind = notRegularFile(await fs.stat(file));
+    if (kind !== undefined) return { reason: `not read: it is ${kind}, not an image file` };
     bytes = await fs.readFile(file);
   } catch (error) {
     // A dangling link, a link loop (ELOOP), a folder named like an image, no permission.

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NamedTensor } from '@tlab/core';
+import { listSome, type NamedTensor } from '@tlab/core';
 import { TransposedDense } from './transposed-dense.ts';
 
 /** The layers a model is made of, with nested models (a fine-tuned trunk) opened up. */
@@ -65,7 +65,7 @@ export function loadTrainableWeights(model: tf.LayersModel, tensors: readonly Na
   for (const required of ['output/kernel', 'output/bias']) {
     if (!tensors.some((t) => t.name === required)) problems.push(`${required} is missing`);
   }
-  if (problems.length > 0) throw new RangeError(`${source} does not fit the model: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+  if (problems.length > 0) throw new RangeError(`${source} does not fit the model: ${listSome(problems, 5, '; ')}`);
   for (const tensor of tensors) {
     const value = tf.tensor(tensor.values, [...tensor.shape], 'float32');
     slots.get(tensor.name)!.write(value);

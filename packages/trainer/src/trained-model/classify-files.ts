@@ -1,4 +1,4 @@
-import { isTlabError } from '@tlab/core';
+import { DataUnreadableError } from '../data/data-errors.ts';
 import type { DatasetItem } from '../data/dataset.ts';
 import { loadImageBatch } from '../data/load-image-batch.ts';
 import type { Preprocessing } from '../data/preprocessing.ts';
@@ -42,7 +42,7 @@ export async function classifyFiles(
       pixels = (await load(batch, options)).pixels;
       readable.push(...batch);
     } catch (error) {
-      if (!isTlabError(error, 'TLAB_DATA_UNREADABLE')) throw error;
+      if (!(error instanceof DataUnreadableError)) throw error;
       // One bad file spoils its batch: load the batch's files one by one to tell which.
       const parts: Float32Array[] = [];
       for (const file of batch) {
@@ -50,8 +50,8 @@ export async function classifyFiles(
           parts.push((await load([file], options)).pixels);
           readable.push(file);
         } catch (single) {
-          if (!isTlabError(single, 'TLAB_DATA_UNREADABLE')) throw single;
-          unreadable.push({ file, reason: single.message });
+          if (!(single instanceof DataUnreadableError)) throw single;
+          unreadable.push({ file, reason: single.reason });
         }
       }
       pixels = concat(parts);
