@@ -187,4 +187,20 @@ describe.skipIf(!hasRedis)('tlab sweep --queue with tlab workers on a real redis
       store.close();
     }
   }, 240_000);
+
+  it('says a Redis outage once, not on every retry, and stops on the first SIGTERM while Redis is away (needs redis-server)', async () => {
+    const ex = tinyExperiment(spec(1));
+    redis = await startRedis();
+    const idle = worker(ex, redis.url, 'idle');
+    for (let i = 0; i < 200 && !idle.output().includes('Ctrl-C to stop'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await redis.stop();
+    redis = undefined;
+    // BullMQ retries several times a second: each retry once printed a raw ECONNREFUSED line.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    idle.child.kill('SIGTERM');
+    // Closing once waited for Redis to take its jobs back, for good.
+    expect(await idle.exited).toBe(0);
+    expect(idle.output().match(/^queue: /gm)).toEqual(['queue: ']);
+    expect(idle.output()).toMatch(/^queue: connect ECONNREFUSED 127\.0\.0\.1:\d+; retrying until Redis at redis:\/\/127\.0\.0\.1:\d+ answers/m);
+  }, 60_000);
 });

@@ -92,12 +92,14 @@ describe('serve (nx run tracker-ui:serve)', () => {
 
   it.each([
     [['--db', '/nonexistent/tlab.db'], 1, 'TLAB_DB_NOT_FOUND'],
-    [['--port', 'http'], 2, '--port: expected a port number'],
-    [['--bogus'], 2, "Unknown option '--bogus'"],
+    [['--port', 'http'], 2, 'error: --port: expected a port number from 0 to 65535, got "http"; usage: nx run tracker-ui:serve'],
+    [['--bogus'], 2, "error: Unknown option '--bogus'"],
   ])('refuses %j with exit code %i', async (args, code, message) => {
     const { child, output } = serve(args);
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(code);
     expect(output()).toContain(message);
+    // Every refusal, usage mistakes included, carries its code (they once had none).
+    expect(output()).toMatch(/ \[TLAB_[A-Z_]+\]\n$/);
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { exitOnUncaught, failureReport, openResultsReader, wantsStack, type ResultsReader } from '@tlab/core';
+import { exitOnUncaught, failureReport, openResultsReader, TlabError, wantsStack, type ResultsReader } from '@tlab/core';
 import { startServer } from './start-server.ts';
 
 const usage = 'usage: nx run tracker-ui:serve [--db .tlab/tlab.db] [--port 4600] [--host 127.0.0.1] [--verbose]';
@@ -22,14 +22,10 @@ async function main(): Promise<number> {
       },
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
+    return refuseUsage((error as Error).message);
   }
   const port = /^[0-9]{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
-  if (!(port <= 65535)) {
-    console.error(`--port: expected a port number from 0 to 65535, got "${values.port}"\n${usage}`);
-    return 2;
-  }
+  if (!(port <= 65535)) return refuseUsage(`--port: expected a port number from 0 to 65535, got "${values.port}"`);
   let reader: ResultsReader | undefined;
   let server;
   try {
@@ -51,6 +47,12 @@ async function main(): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
+}
+
+/** A usage mistake: one coded line, as tlab's own, and exit code 2. */
+function refuseUsage(message: string): number {
+  process.stderr.write(`${failureReport(new TlabError('TLAB_USAGE', `${message}; ${usage}`), { verbose: false })}\n`);
+  return 2;
 }
 
 process.exitCode = await main();

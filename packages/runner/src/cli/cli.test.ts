@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -141,10 +142,39 @@ describe('tlab command', () => {
         if (/epoch 3\//.test(output)) resolve();
       }),
     );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.kill(signal);
     expect(await exited).toBe(exitCode);
     const db = new Database(ex.db, { readonly: true });
-    expect(db.prepare('SELECT status FROM runs ORDER BY variant_index').pluck().all()).toEqual(['interrupted', 'queued']);
+    const runs = db.prepare('SELECT id, status FROM runs ORDER BY variant_index').all() as Array<{ id: string; status: string }>;
+    expect(runs.map((run) => run.status)).toEqual(['interrupted', 'queued']);
     db.close();
+    expect(stderr).toContain(`Interrupted: run(s) ${runs[0]!.id} marked interrupted; they resume on the next sweep.`);
+  });
+
+  it('on SIGTERM while only waiting for another sweep\'s run, says it marked none and leaves that run to its owner', async () => {
+    const ex = tinyExperiment(tinySpecText({ train: { epochs: 400 } }));
+    const start = () => spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', ex.db, '--cache-dir', ex.cacheDir], { cwd: ex.dir, env: { ...process.env, TLAB_BACKEND: 'wasm' } });
+    const waitFor = (stream: NodeJS.ReadableStream, pattern: RegExp) => {
+      let text = '';
+      return new Promise<string>((resolve) => stream.on('data', (chunk: Buffer) => ((text += chunk.toString()), pattern.test(text) && resolve(text))));
+    };
+    const owner = start();
+    try {
+      await waitFor(owner.stdout, /epoch 2\//);
+      const waiter = start();
+      const exited = once(waiter, 'exit');
+      const stderr = waitFor(waiter.stderr, /marked/);
+      await waitFor(waiter.stdout, /Waiting for 1 run\(s\) that other sweep processes are training/);
+      waiter.kill('SIGTERM');
+      expect((await exited)[0]).toBe(143);
+      expect(await stderr).toContain('Interrupted: no run of this process was training, so none was marked.');
+      const db = new Database(ex.db, { readonly: true });
+      expect(db.prepare('SELECT status FROM runs').pluck().all()).toEqual(['running']);
+      db.close();
+    } finally {
+      owner.kill('SIGKILL');
+    }
   });
 });

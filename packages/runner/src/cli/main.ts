@@ -1,4 +1,5 @@
-import { exitOnUncaught, failureReport, isTlabError, wantsStack } from '@tlab/core';
+import { exitOnUncaught, failureReport, wantsStack } from '@tlab/core';
+import { RunInterruptedError } from '@tlab/trainer';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { runCacheCommand } from './cache-command.ts';
 import { runDoctor } from './doctor.ts';
@@ -53,8 +54,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const outcome = await runSweep({ ...sweepOptionsOf(args, processRunSettings(args.settingFlags)), reporter, signal: interrupts.signal });
     return outcome.failed > 0 ? 1 : 0;
   } catch (error) {
-    if (isTlabError(error, 'TLAB_INTERRUPTED')) {
-      process.stderr.write('Interrupted: the current run is marked interrupted and resumes on the next sweep.\n');
+    if (error instanceof RunInterruptedError) {
+      process.stderr.write(`Interrupted: ${interruptedOutcome(error.marked)}.\n`);
       return interrupts?.exitCode() ?? 130;
     }
     process.stderr.write(`${failureReport(error, { verbose })}\n`);
@@ -62,4 +63,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     interrupts?.release();
   }
+}
+
+/** What a Ctrl-C left behind, as far as this process knows (a sweep that only waited on others' leases marked nothing). */
+function interruptedOutcome(marked: readonly string[] | undefined): string {
+  if (marked === undefined) return 'runs in training are marked interrupted and resume on the next sweep';
+  if (marked.length === 0) return 'no run of this process was training, so none was marked';
+  return `run(s) ${marked.join(', ')} marked interrupted; they resume on the next sweep`;
 }

@@ -44,8 +44,11 @@ export function releaseDeadOwners(store: Store, pending: ReadonlyArray<{ readonl
 /** Waits `ms` while another process trains or a queue works; rejects with RunInterruptedError on `signal`. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RunInterruptedError());
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RunInterruptedError())), { once: true });
+    if (signal?.aborted) return reject(new RunInterruptedError([]));
+    const onAbort = () => (clearTimeout(timer), reject(new RunInterruptedError([])));
+    // Removed once slept: a sweep waiting on another's leases sleeps many times on one signal, and
+    // listeners left behind set off Node's MaxListenersExceededWarning.
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -192,7 +192,7 @@ async function trainOne(
     }
     if (error instanceof RunInterruptedError) {
       store.interruptRun(variant.id);
-      throw error;
+      throw new RunInterruptedError([variant.id]);
     }
     // The results DB itself failed (disk full, damaged): recording a failure would fail the same way.
     if (error instanceof StoreError) throw error;

@@ -3,7 +3,10 @@ import { EngineError } from '../engine/engine-error.ts';
 
 /** Ctrl-C or a stop request arrived between two batches; nothing of the unfinished epoch is kept. */
 export class RunInterruptedError extends TlabError {
-  constructor() {
+  constructor(
+    /** The runs the thrower marked `interrupted`: none while it only waited; undefined where it cannot know (worker processes mark their own). */
+    readonly marked?: readonly string[],
+  ) {
     super('TLAB_INTERRUPTED', 'the run was interrupted before it finished');
   }
 }

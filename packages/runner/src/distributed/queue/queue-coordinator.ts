@@ -79,7 +79,7 @@ export async function trainOnQueue(store: Store, pending: readonly Variant[], sk
   } catch (error) {
     if (error instanceof RunInterruptedError || options.signal?.aborted) {
       for (const runId of leases.keys()) store.interruptRun(runId);
-      throw new RunInterruptedError();
+      throw new RunInterruptedError([...leases.keys()]);
     }
     throw error;
   } finally {

@@ -72,13 +72,23 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     // A job whose worker died is given to another once more; a second death fails it.
     maxStalledCount: 1,
   });
-  worker.on('error', (error) => options.reporter.warn(`queue: ${error.message}`));
+  // BullMQ retries a lost Redis for good, as a worker should, but reports each retry: one raw
+  // ECONNREFUSED line a few times a second during an outage. Said once, until work flows again.
+  let outage: string | undefined;
+  worker.on('error', (error) => {
+    if (error.message === outage) return;
+    outage = error.message;
+    options.reporter.warn(`queue: ${error.message}; retrying until Redis at ${options.url} answers (running jobs keep training)`);
+  });
+  for (const flowing of ['active', 'drained'] as const) worker.on(flowing, () => (outage = undefined));
   worker.on('failed', (job, error) => options.reporter.warn(`job ${job?.id ?? '?'} failed here: ${error.message}`));
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) return resolve();
     options.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  await worker.close();
+  // Closing waits for Redis to take the jobs back; without Redis it would wait for good, so a
+  // worker stopped during an outage leaves them to the stalled check of a worker that sees Redis.
+  await worker.close(outage !== undefined);
 }
 
 /** What a worker does with one job, apart from taking it off the queue (tests wrap it). */
