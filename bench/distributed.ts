@@ -9,6 +9,7 @@
  *   npm run bench -- distributed
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactsDirOf } from '@tlab/core';
@@ -25,11 +26,14 @@ let queue: { seconds: number; diff: number } | undefined;
 if (hasRedis) {
   const redis = await startRedis();
   const threads = String(onnxThreadsPer(2));
+  // The coordinator's artifact folder, as a worker sees it mounted: it must exist before they start.
+  const artifacts = artifactsDirOf(path.join(work, 'queue2.db'));
+  mkdirSync(artifacts, { recursive: true });
   const workers = ['a', 'b'].map((name) =>
     spawn(
       process.execPath,
-      [path.join(root, 'packages/runner/bin/tlab.js'), 'worker', '--queue', redis.url, '--data-root', dataRoot, '--cache-dir', path.join(work, `cache-queue-${name}`), '--onnx-threads', threads, '--artifacts-dir', artifactsDirOf(path.join(work, 'queue2.db'))],
-      { cwd: root, stdio: 'ignore' },
+      [path.join(root, 'packages/runner/bin/tlab.js'), 'worker', '--queue', redis.url, '--data-root', dataRoot, '--cache-dir', path.join(work, `cache-queue-${name}`), '--onnx-threads', threads, '--artifacts-dir', artifacts],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
     ),
   );
   try {

@@ -201,6 +201,6 @@ describe.skipIf(!hasRedis)('tlab sweep --queue with tlab workers on a real redis
     // Closing once waited for Redis to take its jobs back, for good.
     expect(await idle.exited).toBe(0);
     expect(idle.output().match(/^queue: /gm)).toEqual(['queue: ']);
-    expect(idle.output()).toMatch(/^queue: connect ECONNREFUSED 127\.0\.0\.1:\d+; retrying until Redis at redis:\/\/127\.0\.0\.1:\d+ answers/m);
+    expect(idle.output()).toMatch(/^queue: .+; retrying until Redis at redis:\/\/127\.0\.0\.1:\d+ answers/m);
   }, 60_000);
 });

@@ -12,8 +12,6 @@ import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending, type TrainPendingOptions } from './train-pending.ts';
 import { startWorkerPool } from '../distributed/local-workers.ts';
 import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
-import { trainOnQueue } from '../distributed/queue/queue-coordinator.ts';
-import { checkQueueReachable } from '../distributed/queue/queue-connection.ts';
 import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
@@ -80,7 +78,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const settings = options.settings ?? defaultRunSettings();
   const workers = options.workers ?? 1;
   prepareCacheDir(options.cacheDir);
-  if (options.queue !== undefined && !options.dryRun) await checkQueueReachable(options.queue);
+  // BullMQ and its Redis client load only for --queue: a local sweep and its worker processes skip them.
+  let trainOnQueue: typeof import('../distributed/queue/queue-coordinator.ts').trainOnQueue | undefined;
+  if (options.queue !== undefined && !options.dryRun) {
+    await (await import('../distributed/queue/queue-connection.ts')).checkQueueReachable(options.queue);
+    ({ trainOnQueue } = await import('../distributed/queue/queue-coordinator.ts'));
+  }
   // Workers start now: each spends seconds rebuilding the variants, as this process is about to.
   const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;
@@ -112,9 +115,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     const skipped = selected.length - pending.length;
     const outcome =
-      options.queue !== undefined
+      trainOnQueue !== undefined
         ? await trainOnQueue(store, pending, skipped, {
-            url: options.queue,
+            url: options.queue!,
             loaded,
             overrides: options.overrides ?? [],
             artifacts: new ArtifactStore(artifactsDirOf(options.dbFile)),

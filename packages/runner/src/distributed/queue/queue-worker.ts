@@ -74,13 +74,14 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   });
   // BullMQ retries a lost Redis for good, as a worker should, but reports each retry: one raw
   // ECONNREFUSED line a few times a second during an outage. Said once, until work flows again.
-  let outage: string | undefined;
+  let outage = false;
   worker.on('error', (error) => {
-    if (error.message === outage) return;
-    outage = error.message;
+    // The first error of an outage says it ("Connection is closed." and ECONNREFUSED both come).
+    if (outage) return;
+    outage = true;
     options.reporter.warn(`queue: ${error.message}; retrying until Redis at ${options.url} answers (running jobs keep training)`);
   });
-  for (const flowing of ['active', 'drained'] as const) worker.on(flowing, () => (outage = undefined));
+  for (const flowing of ['active', 'drained'] as const) worker.on(flowing, () => (outage = false));
   worker.on('failed', (job, error) => options.reporter.warn(`job ${job?.id ?? '?'} failed here: ${error.message}`));
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) return resolve();
@@ -88,7 +89,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   });
   // Closing waits for Redis to take the jobs back; without Redis it would wait for good, so a
   // worker stopped during an outage leaves them to the stalled check of a worker that sees Redis.
-  await worker.close(outage !== undefined);
+  await worker.close(outage);
 }
 
 /** What a worker does with one job, apart from taking it off the queue (tests wrap it). */
