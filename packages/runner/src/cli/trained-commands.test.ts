@@ -10,7 +10,9 @@ let ex: ReturnType<typeof tinyExperiment>;
 let runId: string;
 
 function tlab(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args, '--db', ex.db, '--cache-dir', ex.cacheDir], {
+  // `runs` reads only the DB, and commands refuse flags they do not read.
+  const where = args[0] === 'runs' ? ['--db', ex.db] : ['--db', ex.db, '--cache-dir', ex.cacheDir];
+  const result = spawnSync(process.execPath, [bin, ...args, ...where], {
     cwd: ex.dir,
     encoding: 'utf8',
     env: { ...process.env, TLAB_BACKEND: 'wasm' },
