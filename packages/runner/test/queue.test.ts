@@ -199,7 +199,7 @@ describe.skipIf(!hasRedis)('tlab sweep --queue with tlab workers on a real redis
     await new Promise((resolve) => setTimeout(resolve, 3000));
     idle.child.kill('SIGTERM');
     // Closing once waited for Redis to take its jobs back, for good.
-    expect(await idle.exited).toBe(0);
+    expect(await idle.exited, idle.output()).toBe(0);
     expect(idle.output().match(/^queue: /gm)).toEqual(['queue: ']);
     expect(idle.output()).toMatch(/^queue: .+; retrying until Redis at redis:\/\/127\.0\.0\.1:\d+ answers/m);
   }, 60_000);

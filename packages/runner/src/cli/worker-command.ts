@@ -14,7 +14,6 @@ export async function runWorkerCommand(args: WorkerArgs, settings: RunSettings, 
   if (args.artifactsDir !== undefined) checkSharedArtifactsDir(args.artifactsDir);
   await checkQueueReachable(args.queue);
   const reporter = new ConsoleReporter(io.stdout, io.isTTY);
-  io.stdout.write(`Worker on ${args.queue}: ${args.concurrency} job(s) at a time; Ctrl-C to stop.\n`);
   await runQueueWorker({
     url: args.queue,
     cacheDir: args.cacheDir,
@@ -25,6 +24,7 @@ export async function runWorkerCommand(args: WorkerArgs, settings: RunSettings, 
     onnxThreads: args.onnxThreads ?? onnxThreadsPer(args.concurrency),
     reporter,
     signal: io.signal,
+    onReady: () => io.stdout.write(`Worker on ${args.queue}: ${args.concurrency} job(s) at a time; Ctrl-C to stop.\n`),
   });
   return 0;
 }

@@ -27,6 +27,8 @@ export interface QueueWorkerOptions {
   readonly onnxThreads?: number | undefined;
   readonly reporter: SweepReporter;
   readonly signal: AbortSignal;
+  /** Called once the worker is connected and takes jobs. */
+  readonly onReady?: () => void;
 }
 
 /**
@@ -64,7 +66,10 @@ export class CheckpointTooLargeError extends TlabError {
  * the only writer of the results DB. Resolves when `signal` aborts and the current jobs are done.
  */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<void> {
-  const worker = new Worker<QueueJobData, QueueJobResult>(queueName, await jobProcessor(options), {
+  const processor = await jobProcessor(options);
+  // Stopped while the engines loaded: nothing was taken, so there is nothing to hand back.
+  if (options.signal.aborted) return;
+  const worker = new Worker<QueueJobData, QueueJobResult>(queueName, processor, {
     connection: queueConnection(options.url),
     concurrency: options.concurrency,
     lockDuration: options.stalledSeconds * 1000,
@@ -73,7 +78,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     maxStalledCount: 1,
   });
   // BullMQ retries a lost Redis for good, as a worker should, but reports each retry: one raw
-  // ECONNREFUSED line a few times a second during an outage. Said once, until work flows again.
+  // ECONNREFUSED line a few times a second during an outage. Said once, until Redis is back.
   let outage = false;
   worker.on('error', (error) => {
     // The first error of an outage says it ("Connection is closed." and ECONNREFUSED both come).
@@ -81,7 +86,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     outage = true;
     options.reporter.warn(`queue: ${error.message}; retrying until Redis at ${options.url} answers (running jobs keep training)`);
   });
-  for (const flowing of ['active', 'drained'] as const) worker.on(flowing, () => (outage = false));
+  for (const flowing of ['ready', 'active', 'drained'] as const) worker.on(flowing, () => (outage = false));
+  if (options.onReady) worker.once('ready', options.onReady);
   worker.on('failed', (job, error) => options.reporter.warn(`job ${job?.id ?? '?'} failed here: ${error.message}`));
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) return resolve();
@@ -89,7 +95,10 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   });
   // Closing waits for Redis to take the jobs back; without Redis it would wait for good, so a
   // worker stopped during an outage leaves them to the stalled check of a worker that sees Redis.
-  await worker.close(outage);
+  await worker.close(outage).catch((error: unknown) => {
+    // Redis went away after the last error it reported: the jobs in hand go back the same way.
+    options.reporter.warn(`queue: closed without Redis (${error instanceof Error ? error.message : String(error)}); jobs in hand go back to the queue through the stalled check`);
+  });
 }
 
 /** What a worker does with one job, apart from taking it off the queue (tests wrap it). */
