@@ -28,10 +28,12 @@ export function formatSummary({ mean, std }: MetricSummary, n: number): string {
 
 /** Plain-text table, columns padded to their widest cell; control characters in cells (file names, labels) shown escaped. */
 export function formatTable(header: readonly string[], cells: readonly (readonly string[])[]): string {
-  const [head, ...rows] = [header, ...cells].map((row) => row.map(escapeControlCharacters));
-  const widths = head!.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const escaped = (row: readonly string[]) => row.map(escapeControlCharacters);
+  const head = escaped(header);
+  const rows = cells.map(escaped);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(head!), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** The files `tlab predict` or `evaluate` could not read, one per line with why, for stderr. */

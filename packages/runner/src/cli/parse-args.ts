@@ -174,8 +174,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = positionals;
   const takes = command === undefined ? undefined : flagsOf[command];
   // A flag the command does not read was once silently ignored (doctor --frozen-engine bogus: all passed).
-  const ignored = takes === undefined ? undefined : tokens.find((t) => t.kind === 'option' && t.name !== 'verbose' && !takes.includes(t.name));
-  if (ignored?.kind === 'option') throw new UsageError(`tlab ${command} does not take --${ignored.name} (it takes ${takes!.map((flag) => `--${flag}`).join(', ')})`);
+  for (const token of tokens) {
+    if (takes !== undefined && token.kind === 'option' && token.name !== 'verbose' && !takes.includes(token.name)) {
+      throw new UsageError(`tlab ${command} does not take --${token.name} (it takes ${takes.map((flag) => `--${flag}`).join(', ')})`);
+    }
+  }
   const noMoreArguments = (allowed: number) => {
     if (rest.length > allowed) throw new UsageError(`unexpected argument '${rest[allowed]}'`);
   };
