@@ -50,9 +50,9 @@ Sweep options:
   --frozen-engine <e>  onnx (default) or tfjs for the frozen backbone (or TLAB_FROZEN_ENGINE)
   --feature-precision <p>  float16 (default) or float32 for cached features
   --cache-budget-mb <n>    disk budget of the feature cache, least recently used evicted (default 4096)
-  --workers <n>        train in n worker processes (default 1, at most 64): each takes a job of
-                       variants that share a frozen pass and an augmentation draw; ONNX Runtime's
-                       threads are split between them
+  --workers <n>        train with n workers, this process and n − 1 forked ones (default 1, at
+                       most 64): each takes a job of variants that share a frozen pass and an
+                       augmentation draw; ONNX Runtime's threads are split between them
   --queue <url>        redis://host:port[/db]: put the jobs on a BullMQ queue for \`tlab worker\`s
                        on any machine and commit what they report (this process stays the only
                        writer of the DB); run it again to re-attach after a crash

@@ -1,12 +1,11 @@
 import { on } from 'node:events';
-import { exitOnUncaught, isTlabError, openStore, wantsStack, type Store } from '@tlab/core';
+import { exitOnUncaught, openStore, wantsStack, type Store } from '@tlab/core';
 import { RunInterruptedError, selectBackend, type EngineInfo } from '@tlab/trainer';
 import { trapInterrupts } from '../cli/interrupt-signals.ts';
 import { armProcessFaults } from '../settings/run-settings.ts';
 import { trainingOptions } from '../sweep/run-sweep.ts';
-import type { SweepReporter } from '../sweep/sweep-reporter.ts';
 import { trainPending } from '../sweep/train-pending.ts';
-import { forwardedReports, unpackVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
+import { fatalMessage, forwardingReporter, unpackVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
 
 /**
  * A worker process of `tlab sweep --workers N`: loads its engines, then trains the jobs the sweep
@@ -22,7 +21,7 @@ export async function runLocalWorker(): Promise<number> {
   // The sweep is gone (killed): nothing would hand out jobs or read results, so stop as on Ctrl-C.
   process.once('disconnect', () => controller.abort());
   const send = (message: FromWorker) => process.send?.(message);
-  const reporter = ipcReporter(send);
+  const reporter = forwardingReporter(send);
   let ready: { init: WorkerInit; engine: EngineInfo; store: Store } | undefined;
   try {
     armProcessFaults();
@@ -44,20 +43,11 @@ export async function runLocalWorker(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof RunInterruptedError || controller.signal.aborted) return controller.exitCode();
-    send({ type: 'fatal', code: isTlabError(error) ? error.code : 'TLAB_WORKER_FAILED', message: error instanceof Error ? error.message : String(error) });
+    send(fatalMessage(error));
     return 1;
   } finally {
     ready?.store.close();
     controller.release();
     process.disconnect?.();
   }
-}
-
-/** Forwards what the sweep shows; the rest (progress bars, epoch lines, per-job totals) stays here. */
-function ipcReporter(send: (message: FromWorker) => void): SweepReporter {
-  const ignored = () => undefined;
-  const forward = Object.fromEntries(
-    forwardedReports.map((method) => [method, (...args: unknown[]) => send({ type: 'report', method, args } as FromWorker)]),
-  ) as Pick<SweepReporter, (typeof forwardedReports)[number]>;
-  return { ...forward, planned: ignored, capped: ignored, progress: ignored, epochEnded: ignored, finished: ignored, summary: ignored };
 }

@@ -34,7 +34,7 @@ describe('tlab sweep --workers', () => {
     expect(planJobs('e', variants, 'planned', 2).map((job) => job.id)).toEqual(jobs.map((job) => job.id));
   });
 
-  it('trains every variant once in two worker processes, with the same numbers as one process', () => {
+  it('trains every variant once in the sweep process and a forked worker, with the same numbers as one process', () => {
     const ex = tinyExperiment(spec(3));
     const one = sweep(ex, path.join(ex.dir, 'one.db'), 1);
     expect(one.status, one.stderr).toBe(0);
@@ -54,45 +54,76 @@ describe('tlab sweep --workers', () => {
   ] as const)('hands the job of a worker stopped with %s to a new worker, which restarts its run from scratch', async (signal, ended) => {
     const ex = tinyExperiment(spec(40));
     const db = path.join(ex.dir, 'killed.db');
-    const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, 'cache'), '--workers', '2'], {
-      cwd: ex.dir,
-      env: { ...process.env, TLAB_BACKEND: 'wasm' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (data: Buffer) => (output += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (output += data.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-
-    // A run two epochs in: its lease owner (host:pid:nonce) is the worker training it.
-    let victim: { runId: string; pid: number } | undefined;
-    for (let i = 0; i < 600 && victim === undefined; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      try {
-        const store = openStore(db, { readonly: true });
-        try {
-          const [experiment] = store.listExperiments();
-          const running = experiment && store.runsOf(experiment.id).find((run) => run.status === 'running' && store.epochsOf(run.id).length >= 2);
-          if (running?.lease) victim = { runId: running.id, pid: Number(running.lease.owner.split(':')[1]) };
-        } finally {
-          store.close();
-        }
-      } catch {
-        // The DB is not there yet.
-      }
-    }
-    expect(victim, output).toBeDefined();
-    process.kill(victim!.pid, signal);
-    expect(await exited, output).toBe(0);
-    expect(output).toContain(`a worker process ended (${ended})`);
+    const sweeping = startSweep(ex, db);
+    // A run two epochs in whose lease owner is a forked worker; the sweep process trains the other job itself.
+    const owners = await trainingOwners(db, (seen) => seen.size === 2);
+    const victim = [...owners].find(([, pid]) => pid !== sweeping.pid);
+    expect(victim, sweeping.output()).toBeDefined();
+    const [victimRun, victimPid] = victim!;
+    process.kill(victimPid, signal);
+    expect(await sweeping.exited, sweeping.output()).toBe(0);
+    expect(sweeping.output()).toContain(`a worker process ended (${ended})`);
 
     const runs = storedRuns(db);
     expect(Object.values(runs).map((run) => run.status)).toEqual(new Array(4).fill('done'));
-    expect(runs[victim!.runId]!.attempts).toBe(2);
-    expect(runs[victim!.runId]!.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(runs[victimRun]!.attempts).toBe(2);
+    expect(runs[victimRun]!.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const reference = sweep(ex, path.join(ex.dir, 'reference.db'), 1);
     expect(reference.status, reference.stderr).toBe(0);
     const single = storedRuns(path.join(ex.dir, 'reference.db'));
     for (const [id, run] of Object.entries(runs)) expect(run.epochs).toEqual(single[id]!.epochs);
   }, 180_000);
+
+  it('on Ctrl-C marks the runs of the sweep process and of its forked worker interrupted, and a new sweep finishes them', async () => {
+    const ex = tinyExperiment(spec(40));
+    const db = path.join(ex.dir, 'interrupted.db');
+    const sweeping = startSweep(ex, db);
+    const owners = await trainingOwners(db, (seen) => seen.size === 2);
+    // One run is the sweep process's own, the other its worker's.
+    expect(new Set(owners.values()).has(sweeping.pid), sweeping.output()).toBe(true);
+    expect(new Set(owners.values()).size).toBe(2);
+    process.kill(sweeping.pid, 'SIGINT');
+    expect(await sweeping.exited, sweeping.output()).toBe(130);
+    const runs = storedRuns(db);
+    for (const id of owners.keys()) expect(runs[id]!.status).toBe('interrupted');
+    expect(Object.values(runs).some((run) => run.status === 'running')).toBe(false);
+
+    const resumed = sweep(ex, db, 2);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(Object.values(storedRuns(db)).map((run) => run.status)).toEqual(new Array(4).fill('done'));
+  }, 180_000);
 });
+
+function startSweep(ex: ReturnType<typeof tinyExperiment>, db: string) {
+  const child = spawn(process.execPath, [bin, 'sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, 'cache'), '--workers', '2'], {
+    cwd: ex.dir,
+    env: { ...process.env, TLAB_BACKEND: 'wasm' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  return { pid: child.pid!, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), output: () => output };
+}
+
+/** Runs two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until `enough`. */
+async function trainingOwners(db: string, enough: (seen: ReadonlyMap<string, number>) => boolean): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < 600 && !enough(seen); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const store = openStore(db, { readonly: true });
+      try {
+        const [experiment] = store.listExperiments();
+        for (const run of experiment ? store.runsOf(experiment.id) : []) {
+          if (run.status === 'running' && run.lease !== null && store.epochsOf(run.id).length >= 2) seen.set(run.id, Number(run.lease.owner.split(':')[1]));
+        }
+      } finally {
+        store.close();
+      }
+    } catch {
+      // The DB is not there yet.
+    }
+  }
+  return seen;
+}

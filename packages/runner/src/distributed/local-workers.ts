@@ -7,7 +7,7 @@ import type { SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import { planJobs, type SweepJob } from './sweep-jobs.ts';
 import { WorkerFailedError } from './worker-failed-error.ts';
-import { packVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
+import { fatalMessage, forwardingReporter, packVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
 
 export interface WorkerJobsOptions {
   readonly experiment: string;
@@ -17,9 +17,14 @@ export interface WorkerJobsOptions {
   readonly signal: AbortSignal | undefined;
   /** A run's status in the DB, to count what a job that kept crashing its workers left unfinished. */
   readonly statusOf: (runId: string) => RunStatus | undefined;
+  /**
+   * Trains a job in the sweep process, which is one of the N workers: it has its engines and the
+   * backbone's modules loaded already, and one process fewer loads them beside it.
+   */
+  readonly trainHere: (variants: readonly Variant[], reporter: SweepReporter, signal: AbortSignal) => Promise<SweepOutcome>;
 }
 
-/** `tlab sweep --workers N`'s worker processes, started before the sweep knows its jobs. */
+/** `tlab sweep --workers N`'s N − 1 worker processes, started before the sweep knows its jobs. */
 export interface WorkerPool {
   /** Hands out the pending variants' jobs to the workers until every job is done; stops the workers. */
   train(pending: readonly Variant[], skipped: number, options: WorkerJobsOptions): Promise<SweepOutcome>;
@@ -32,19 +37,25 @@ const workerEntry = path.resolve(import.meta.dirname, '../../bin/local-worker.js
 const retriesPerJob = 1;
 
 interface Worker {
-  readonly child: ChildProcess;
+  /** A forked worker's process; none for the sweep process's own. */
+  readonly child: ChildProcess | undefined;
+  /** Starts the worker's next job, or ends the worker when there is none. */
+  take(job: SweepJob<Variant> | undefined, metric: MetricSpec): void;
+  /** Stops the worker's training: its current run is marked interrupted after its batch, as on Ctrl-C. */
+  interrupt(): void;
   ready: boolean;
   job: SweepJob<Variant> | undefined;
 }
 
 /**
- * Forks `workers` worker processes at once, so that each loads its engines while the sweep reads
- * the spec, identifies the variants and registers the runs. Each job message carries its variants
- * as the sweep identified them (data hashed, layers checked once, here). Each worker then takes one job (variants sharing a frozen pass and an augmentation
- * draw) at a time, the next job going to whichever worker is free, and writes its runs to the DB
- * itself under its own leases, as concurrent `tlab sweep` processes do. A worker killed mid-job is
- * replaced; its job goes to the new worker, which takes the dead worker's run over at once (its
- * owner's pid is gone) and restarts it from scratch.
+ * Forks `workers` − 1 worker processes at once, so that each loads its engines while the sweep
+ * reads the spec, identifies the variants and registers the runs; the sweep process is the last
+ * worker. Each job message carries its variants as the sweep identified them (data hashed, layers
+ * checked once, here). Each worker then takes one job (variants sharing a frozen pass and an
+ * augmentation draw) at a time, the next job going to whichever worker is free, and writes its runs
+ * to the DB itself under its own leases, as concurrent `tlab sweep` processes do. A forked worker
+ * killed mid-job is replaced; its job goes to the new worker, which takes the dead worker's run over
+ * at once (its owner's pid is gone) and restarts it from scratch.
  */
 export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   const pool = new Set<Worker>();
@@ -54,23 +65,30 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   let onExit: (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
 
   const spawnWorker = (): void => {
-    const worker: Worker = { child: fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), ready: false, job: undefined };
+    const child = fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const send = (message: ToWorker): void => {
+      if (child.connected) child.send(message);
+    };
+    const worker: Worker = {
+      child,
+      ready: false,
+      job: undefined,
+      take: (job, metric) => send(job === undefined ? { type: 'stop' } : { type: 'job', jobId: job.id, metric, job: packVariants(job.variants) }),
+      interrupt: () => child.kill('SIGINT'),
+    };
     pool.add(worker);
-    worker.child.on('message', (message: FromWorker) => onMessage(worker, message));
-    worker.child.once('exit', (code, signal) => {
+    child.on('message', (message: FromWorker) => onMessage(worker, message));
+    child.once('exit', (code, signal) => {
       pool.delete(worker);
       onExit(worker, code, signal);
     });
-    send(worker, { type: 'init', init });
+    send({ type: 'init', init });
   };
-  const send = (worker: Worker, message: ToWorker): void => {
-    if (worker.child.connected) worker.child.send(message);
-  };
-  for (let i = 0; i < workers; i++) spawnWorker();
+  for (let i = 1; i < workers; i++) spawnWorker();
 
   return {
     close() {
-      for (const worker of pool) worker.child.kill();
+      for (const worker of pool) worker.child?.kill();
     },
 
     train(pending, skipped, options) {
@@ -93,14 +111,13 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
         const stopAll = (error: Error) => {
           stopping ??= error;
           queue.length = 0;
-          for (const worker of pool) worker.child.kill('SIGINT');
+          for (const worker of pool) worker.interrupt();
         };
         const onAbort = () => stopAll(new RunInterruptedError());
         options.signal?.addEventListener('abort', onAbort, { once: true });
         const next = (worker: Worker) => {
           worker.job = queue.shift();
-          if (worker.job === undefined) send(worker, { type: 'stop' });
-          else send(worker, { type: 'job', jobId: worker.job.id, metric: options.metric, job: packVariants(worker.job.variants) });
+          worker.take(worker.job, options.metric);
         };
 
         onMessage = (worker, message) => {
@@ -152,9 +169,45 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
           finish();
         };
 
+        const here = sweepProcessWorker(options.trainHere, {
+          emit: (message) => onMessage(here, message),
+          exit: (code) => {
+            pool.delete(here);
+            onExit(here, code, null);
+          },
+        });
+        pool.add(here);
         for (const worker of pool) if (worker.ready) next(worker);
         finish();
       });
+    },
+  };
+}
+
+/**
+ * The sweep process as a worker: it trains the jobs it takes with `trainHere` and tells the pool
+ * what a forked worker would send (reports, `done`, `fatal`) and how it would have exited.
+ */
+function sweepProcessWorker(
+  trainHere: WorkerJobsOptions['trainHere'],
+  pool: { readonly emit: (message: FromWorker) => void; readonly exit: (code: number) => void },
+): Worker {
+  const controller = new AbortController();
+  const reporter = forwardingReporter(pool.emit);
+  return {
+    child: undefined,
+    ready: true,
+    job: undefined,
+    interrupt: () => controller.abort(),
+    take(job) {
+      if (job === undefined) return pool.exit(0);
+      trainHere(job.variants, reporter, controller.signal).then(
+        (outcome) => pool.emit({ type: 'done', jobId: job.id, outcome }),
+        (error: unknown) => {
+          if (!(error instanceof RunInterruptedError)) pool.emit(fatalMessage(error));
+          pool.exit(error instanceof RunInterruptedError ? 130 : 1);
+        },
+      );
     },
   };
 }

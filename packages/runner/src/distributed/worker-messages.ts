@@ -1,4 +1,4 @@
-import type { MetricSpec } from '@tlab/core';
+import { isTlabError, type MetricSpec } from '@tlab/core';
 import type { Dataset, FeatureCacheOptions } from '@tlab/trainer';
 import type { Variant } from '../sweep/identify-variants.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
@@ -27,12 +27,29 @@ export type ToWorker =
   | { readonly type: 'job'; readonly jobId: string; readonly metric: MetricSpec; readonly job: PackedVariants }
   | { readonly type: 'stop' };
 
+/**
+ * What a worker shows of its training: the forwarded reports go to `send`, the rest (progress bars,
+ * epoch lines, per-job totals) is dropped, for the sweep renders the sweep's own.
+ */
+export function forwardingReporter(send: (message: FromWorker) => void): SweepReporter {
+  const ignored = () => undefined;
+  const forward = Object.fromEntries(
+    forwardedReports.map((method) => [method, (...args: unknown[]) => send({ type: 'report', method, args } as FromWorker)]),
+  ) as Pick<SweepReporter, ForwardedReport>;
+  return { ...forward, planned: ignored, capped: ignored, progress: ignored, epochEnded: ignored, finished: ignored, summary: ignored };
+}
+
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'report'; readonly method: ForwardedReport; readonly args: Parameters<SweepReporter[ForwardedReport]> }
   | { readonly type: 'done'; readonly jobId: string; readonly outcome: SweepOutcome }
   /** The worker cannot go on (its setup failed, the DB failed): the sweep stops with this error. */
   | { readonly type: 'fatal'; readonly code: string; readonly message: string };
+
+/** What a worker sends when it cannot go on. */
+export function fatalMessage(error: unknown): FromWorker {
+  return { type: 'fatal', code: isTlabError(error) ? error.code : 'TLAB_WORKER_FAILED', message: error instanceof Error ? error.message : String(error) };
+}
 
 /** Variants as one message carries them: each distinct dataset (thousands of items) once. */
 export interface PackedVariants {

@@ -32,7 +32,7 @@ export interface SweepOptions {
   readonly featureCache?: FeatureCacheOptions;
   /** Backend, frozen engine, data root and weights (resolveRunSettings); defaultRunSettings() when absent. */
   readonly settings?: RunSettings;
-  /** Worker processes training jobs side by side (`--workers`); one (in this process) when absent. */
+  /** Workers training jobs side by side (`--workers`): this process and N − 1 forked ones; this process alone when absent. */
   readonly workers?: number;
   /** redis://host:port[/db]: enqueue the jobs for queue workers and commit their results (`--queue`). */
   readonly queue?: string | undefined;
@@ -84,7 +84,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     await (await import('../distributed/queue/queue-connection.ts')).checkQueueReachable(options.queue);
     ({ trainOnQueue } = await import('../distributed/queue/queue-coordinator.ts'));
   }
-  // Workers start now: each spends seconds rebuilding the variants, as this process is about to.
+  // Forked workers start now: each spends seconds loading its engines while this process prepares.
   const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;
   try {
@@ -98,25 +98,26 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       return { trained: 0, skipped: 0, failed: 0 };
     }
 
-    store = openStore(options.dbFile);
-    const experimentId = store.ensureExperiment({
+    const db = openStore(options.dbFile);
+    store = db;
+    const experimentId = db.ensureExperiment({
       name: experiment,
       specText: loaded.text,
       specHash: loaded.specHash,
       facts: specFacts(loaded.spec),
       specFile: path.resolve(options.specFile),
     });
-    store.registerVariants(
+    db.registerVariants(
       experimentId,
       variants.map((v) => ({ id: v.id, index: v.index, params: v.params, config: v.config, seed: v.config.seed })),
     );
-    const statusById = new Map(store.runsOf(experimentId).map((r) => [r.id, r.status]));
+    const statusById = new Map(db.runsOf(experimentId).map((r) => [r.id, r.status]));
     reporter.planned(experiment, selected.map((v): PlannedRow => ({ index: v.index, id: v.id, params: v.params, status: statusById.get(v.id) ?? 'new' })));
     const pending = selected.filter((v) => statusById.get(v.id) !== 'done');
     const skipped = selected.length - pending.length;
     const outcome =
       trainOnQueue !== undefined
-        ? await trainOnQueue(store, pending, skipped, {
+        ? await trainOnQueue(db, pending, skipped, {
             url: options.queue!,
             loaded,
             overrides: options.overrides ?? [],
@@ -126,14 +127,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             environmentOf: (variant) => collectEnvironment(engine, variant, undefined, options.featureCache?.precision ?? defaultFeaturePrecision),
           })
         : pool === undefined
-        ? await trainPending(store, pending, skipped, trainingOptions(options, loaded.spec.metric, engine, settings, reporter, options.signal))
+        ? await trainPending(db, pending, skipped, trainingOptions(options, loaded.spec.metric, engine, settings, reporter, options.signal))
         : await pool.train(pending, skipped, {
             experiment,
             strategy: options.strategy ?? 'planned',
             reporter,
             signal: options.signal,
             metric: loaded.spec.metric,
-            statusOf: (id) => store?.getRun(id)?.status,
+            statusOf: (id) => db.getRun(id)?.status,
+            trainHere: (job, jobReporter, signal) =>
+              trainPending(db, job, 0, trainingOptions(options, loaded.spec.metric, engine, settings, jobReporter, signal, onnxThreadsPer(workers))),
           });
     reporter.summary(summarizeSweep(options.dbFile, experiment, loaded.spec.metric));
     return outcome;
