@@ -1,7 +1,8 @@
 /**
  * The reference sweep (12 variants: 2 cutoffs × 3 dropouts × augmentation off/on, in 2 jobs) with
- * one worker, with two local worker processes (`--workers 2`), and as a coordinator with two
- * `tlab worker`s on a BullMQ queue in a redis-server of its own, each from a cold feature cache;
+ * one worker, with two local workers (`--workers 2`: the sweep process and one it forks), and as a
+ * coordinator with two `tlab worker`s on a BullMQ queue in a redis-server of its own, each from a
+ * cold feature cache;
  * and the largest per-epoch metric difference of each against one worker (it must be 0: a variant
  * trains the same in any process). The Flatten heads' checkpoints (147 MiB) pass through the
  * coordinator's artifact folder, which the workers share here.
@@ -50,7 +51,7 @@ if (hasRedis) {
 const diff = Math.max(maxMetricDiff(two.db, one.db), queue?.diff ?? 0);
 const speedup = one.seconds / two.seconds;
 const queueSpeedup = queue === undefined ? Number.NaN : one.seconds / queue.seconds;
-// What the queue costs beyond the same two workers forked locally, per job.
+// What the queue (a coordinator and two `tlab worker`s) costs beyond two local workers, per job.
 const overheadMs = queue === undefined ? Number.NaN : ((queue.seconds - two.seconds) * 1000) / jobs;
 const shown = (value: number, digits: number): string => (Number.isNaN(value) ? 'NA' : value.toFixed(digits));
 console.log(`
