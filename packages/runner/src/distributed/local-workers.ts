@@ -177,7 +177,9 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
           },
         });
         pool.add(here);
-        for (const worker of pool) if (worker.ready) next(worker);
+        // The sweep process takes the first job (the largest): its engines are loaded already.
+        next(here);
+        for (const worker of pool) if (worker !== here && worker.ready) next(worker);
         finish();
       });
     },
