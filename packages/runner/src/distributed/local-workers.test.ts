@@ -56,7 +56,7 @@ describe('tlab sweep --workers', () => {
     const db = path.join(ex.dir, 'killed.db');
     const sweeping = startSweep(ex, db);
     // A run two epochs in whose lease owner is a forked worker; the sweep process trains the other job itself.
-    const owners = await trainingOwners(db, (seen) => seen.size === 2);
+    const owners = await trainingOwners(db, 2);
     const victim = [...owners].find(([, pid]) => pid !== sweeping.pid);
     expect(victim, sweeping.output()).toBeDefined();
     const [victimRun, victimPid] = victim!;
@@ -78,7 +78,7 @@ describe('tlab sweep --workers', () => {
     const ex = tinyExperiment(spec(40));
     const db = path.join(ex.dir, 'interrupted.db');
     const sweeping = startSweep(ex, db);
-    const owners = await trainingOwners(db, (seen) => seen.size === 2);
+    const owners = await trainingOwners(db, 2);
     // One run is the sweep process's own, the other its worker's.
     expect(new Set(owners.values()).has(sweeping.pid), sweeping.output()).toBe(true);
     expect(new Set(owners.values()).size).toBe(2);
@@ -106,10 +106,10 @@ function startSweep(ex: ReturnType<typeof tinyExperiment>, db: string) {
   return { pid: child.pid!, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), output: () => output };
 }
 
-/** Runs two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until `enough`. */
-async function trainingOwners(db: string, enough: (seen: ReadonlyMap<string, number>) => boolean): Promise<Map<string, number>> {
+/** Runs two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until there are `count`. */
+async function trainingOwners(db: string, count: number): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  for (let i = 0; i < 600 && !enough(seen); i++) {
+  for (let i = 0; i < 600 && seen.size < count; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     try {
       const store = openStore(db, { readonly: true });

@@ -206,8 +206,9 @@ function sweepProcessWorker(
       trainHere(job.variants, reporter, controller.signal).then(
         (outcome) => pool.emit({ type: 'done', jobId: job.id, outcome }),
         (error: unknown) => {
-          if (!(error instanceof RunInterruptedError)) pool.emit(fatalMessage(error));
-          pool.exit(error instanceof RunInterruptedError ? 130 : 1);
+          if (error instanceof RunInterruptedError) return pool.exit(130);
+          pool.emit(fatalMessage(error));
+          pool.exit(1);
         },
       );
     },
