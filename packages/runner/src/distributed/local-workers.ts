@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { MetricSpec, RunStatus } from '@tlab/core';
-import { RunInterruptedError } from '@tlab/trainer';
+import { RunInterruptedError, type BackboneConfig } from '@tlab/trainer';
 import type { Variant } from '../sweep/identify-variants.ts';
 import type { SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
@@ -30,6 +30,12 @@ export interface WorkerPool {
   train(pending: readonly Variant[], skipped: number, options: WorkerJobsOptions): Promise<SweepOutcome>;
   /** Ends the workers without training (the sweep failed before its first job, or had none). */
   close(): void;
+  /**
+   * Has every forked worker load the sweep's first backbone while the sweep is still checking it
+   * (later calls are ignored: a job waits for its worker's warming, so warming every backbone of a
+   * sweep with several would delay the first job behind ones it does not need).
+   */
+  readonly warm: (backbone: BackboneConfig, imageSize: [number, number]) => void;
 }
 
 const workerEntry = path.resolve(import.meta.dirname, '../../bin/local-worker.js');
@@ -48,9 +54,9 @@ interface Worker {
 }
 
 /**
- * Forks `workers` − 1 worker processes at once, so that each loads its engines while the sweep
- * reads the spec, identifies the variants and registers the runs; the sweep process is the last
- * worker. Each job message carries its variants as the sweep identified them (data hashed, layers
+ * Forks `workers` − 1 worker processes at once, so that each loads its engines (and, told by
+ * `warm`, the sweep's backbone) while the sweep reads the spec, identifies the variants and
+ * registers the runs; the sweep process is the last worker. Each job message carries its variants as the sweep identified them (data hashed, layers
  * checked once, here). Each worker then takes one job (variants sharing a frozen pass and an
  * augmentation draw) at a time, the next job going to whichever worker is free, and writes its runs
  * to the DB itself under its own leases, as concurrent `tlab sweep` processes do. A forked worker
@@ -63,12 +69,11 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
     if (message.type === 'ready') worker.ready = true;
   };
   let onExit: (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
+  let warming: ToWorker | undefined;
 
   const spawnWorker = (): void => {
     const child = fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const send = (message: ToWorker): void => {
-      if (child.connected) child.send(message);
-    };
+    const send = (message: ToWorker): void => sendTo(child, message);
     const worker: Worker = {
       child,
       ready: false,
@@ -83,12 +88,19 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
       onExit(worker, code, signal);
     });
     send({ type: 'init', init });
+    if (warming !== undefined) send(warming);
   };
   for (let i = 1; i < workers; i++) spawnWorker();
 
   return {
     close() {
       for (const worker of pool) worker.child?.kill();
+    },
+
+    warm(backbone, imageSize) {
+      if (warming !== undefined) return;
+      warming = { type: 'warm', backbone, imageSize };
+      for (const { child } of pool) if (child !== undefined) sendTo(child, warming);
     },
 
     train(pending, skipped, options) {
@@ -184,6 +196,10 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
       });
     },
   };
+}
+
+function sendTo(child: ChildProcess, message: ToWorker): void {
+  if (child.connected) child.send(message);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isTlabError, type MetricSpec } from '@tlab/core';
-import type { Dataset, FeatureCacheOptions } from '@tlab/trainer';
+import type { BackboneConfig, Dataset, FeatureCacheOptions } from '@tlab/trainer';
 import type { Variant } from '../sweep/identify-variants.ts';
 import type { RunSettings } from '../settings/run-settings.ts';
 import type { SweepStrategy } from '../sweep/plan-groups.ts';
@@ -24,6 +24,8 @@ export type ForwardedReport = (typeof forwardedReports)[number];
 
 export type ToWorker =
   | { readonly type: 'init'; readonly init: WorkerInit }
+  /** A backbone the worker's first job will likely build: load it while the sweep still prepares. */
+  | { readonly type: 'warm'; readonly backbone: BackboneConfig; readonly imageSize: [number, number] }
   | { readonly type: 'job'; readonly jobId: string; readonly metric: MetricSpec; readonly job: PackedVariants }
   | { readonly type: 'stop' };
 

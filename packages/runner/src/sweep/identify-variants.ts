@@ -33,6 +33,8 @@ export interface VariantContext {
   readonly cacheDir: string;
   readonly weights: WeightsSettings;
   readonly warn: (message: string) => void;
+  /** Told each backbone to check (its files found) and its image size before the check, so that worker processes can start loading it. */
+  readonly located?: ((backbone: BackboneConfig, imageSize: [number, number]) => void) | undefined;
 }
 
 /**
@@ -53,7 +55,10 @@ export async function identifyVariants(experiment: string, planned: readonly Pla
       }
       const { backbone, weightsSource } = await locateBackbone(config.backbone, config.data.image_size, context);
       const checkKey = canonicalJson({ backbone, size: config.data.image_size, preprocessing: preprocessingOf(config.data) });
-      if (!checks.has(checkKey)) checks.set(checkKey, checkBackbone(backbone, config.data.image_size, preprocessingOf(config.data), context));
+      if (!checks.has(checkKey)) {
+        context.located?.(backbone, config.data.image_size);
+        checks.set(checkKey, checkBackbone(backbone, config.data.image_size, preprocessingOf(config.data), context));
+      }
       const weightsKey = canonicalJson({ name: backbone.name, path: backbone.path, weights: backbone.weights });
       if (!weights.has(weightsKey)) weights.set(weightsKey, backboneWeightsHash(backbone));
       const [dataset, weightsHash, { frozenCutoff, featureShape }] = await Promise.all([datasets.get(dataKey)!, weights.get(weightsKey)!, checks.get(checkKey)!]);

@@ -5,7 +5,7 @@ import { defaultFeaturePrecision, selectBackend, type EngineInfo, type FeatureCa
 import { collectEnvironment } from './run-environment.ts';
 import { prepareCacheDir } from '../settings/cache-dir.ts';
 import { defaultRunSettings, type RunSettings } from '../settings/run-settings.ts';
-import { identifyVariants, type Variant } from './identify-variants.ts';
+import { identifyVariants, type Variant, type VariantContext } from './identify-variants.ts';
 import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 import { summarizeSweep } from './sweep-summary.ts';
@@ -47,11 +47,12 @@ interface PreparedSweep {
 
 /**
  * Reads the spec, selects this process's backend (before anything else, building a backbone, picks
- * the default) and identifies every variant.
+ * the default) and identifies every variant; `located` hears of each backbone before its check.
  */
 async function prepareSweep(
   options: Pick<SweepOptions, 'specFile' | 'overrides' | 'cacheDir' | 'settings'>,
   reporter: Pick<SweepReporter, 'warn' | 'capped'>,
+  located: VariantContext['located'],
 ): Promise<PreparedSweep> {
   const settings = options.settings ?? defaultRunSettings();
   const loaded = loadSpec(options.specFile, { overrides: options.overrides ?? [] });
@@ -64,6 +65,7 @@ async function prepareSweep(
     cacheDir: options.cacheDir,
     weights: settings.weights,
     warn: (message) => reporter.warn(message),
+    located,
   });
   return { loaded, engine, variants };
 }
@@ -88,7 +90,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;
   try {
-    const { loaded, engine, variants } = await prepareSweep(options, reporter);
+    const { loaded, engine, variants } = await prepareSweep(options, reporter, pool?.warm);
     const experiment = loaded.spec.name;
     const selected = selectVariants(variants, options.only ?? []);
 
