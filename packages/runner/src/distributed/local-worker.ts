@@ -9,10 +9,10 @@ import { fatalMessage, forwardingReporter, unpackVariants, type FromWorker, type
 
 /**
  * A worker process of `tlab sweep --workers N`: loads its engines and the backbone the sweep names
- * while the sweep prepares, then trains the jobs the sweep sends, writing runs to the DB itself. Ctrl-C or SIGTERM (from the sweep, or sent to the whole
- * process group by systemd or Kubernetes), or the sweep going away, marks the current run
- * interrupted, as a single sweep does. Exit code 0 after `stop`, 130 (SIGINT) or 143 (SIGTERM)
- * when interrupted, 1 after a fatal error it reported.
+ * while the sweep prepares, then trains the jobs the sweep sends, writing runs to the DB itself.
+ * Ctrl-C or SIGTERM (from the sweep, or sent to the whole process group by systemd or Kubernetes),
+ * or the sweep going away, marks the current run interrupted, as a single sweep does. Exit code 0
+ * after `stop`, 130 (SIGINT) or 143 (SIGTERM) when interrupted, 1 after a fatal error it reported.
  */
 export async function runLocalWorker(): Promise<number> {
   // TLAB_DEBUG is inherited from the sweep; its --verbose is not passed on.

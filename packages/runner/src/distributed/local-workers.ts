@@ -56,10 +56,11 @@ interface Worker {
 /**
  * Forks `workers` − 1 worker processes at once, so that each loads its engines (and, told by
  * `warm`, the sweep's backbone) while the sweep reads the spec, identifies the variants and
- * registers the runs; the sweep process is the last worker. Each job message carries its variants as the sweep identified them (data hashed, layers
- * checked once, here). Each worker then takes one job (variants sharing a frozen pass and an
- * augmentation draw) at a time, the next job going to whichever worker is free, and writes its runs
- * to the DB itself under its own leases, as concurrent `tlab sweep` processes do. A forked worker
+ * registers the runs; the sweep process is the last worker. Each job message carries its variants
+ * as the sweep identified them (data hashed, layers checked once, here). Each worker then takes one
+ * job (variants sharing a frozen pass and an augmentation draw) at a time, the next job going to
+ * whichever worker is free, and writes its runs to the DB itself under its own leases, as
+ * concurrent `tlab sweep` processes do. A forked worker
  * killed mid-job is replaced; its job goes to the new worker, which takes the dead worker's run over
  * at once (its owner's pid is gone) and restarts it from scratch.
  */
