@@ -106,15 +106,17 @@ function startSweep(ex: ReturnType<typeof tinyExperiment>, db: string) {
   return { pid: child.pid!, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), output: () => output };
 }
 
-/** Runs two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until there are `count`. */
+/** Runs training at the same time, two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until one look finds `count`. */
 async function trainingOwners(db: string, count: number): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
+  // One snapshot: runs seen at different polls may no longer be training together (one may be done).
+  let seen = new Map<string, number>();
   for (let i = 0; i < 600 && seen.size < count; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     try {
       const store = openStore(db, { readonly: true });
       try {
         const [experiment] = store.listExperiments();
+        seen = new Map();
         for (const run of experiment ? store.runsOf(experiment.id) : []) {
           if (run.status === 'running' && run.lease !== null && store.epochsOf(run.id).length >= 2) seen.set(run.id, Number(run.lease.owner.split(':')[1]));
         }
