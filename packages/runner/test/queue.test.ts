@@ -45,9 +45,12 @@ function tlab(args: string[], cwd: string): Spawned {
   return { child, exited: new Promise((resolve) => child.once('exit', resolve)), output: () => text };
 }
 
-/** Polls the coordinator's DB until `ready` says so (the DB may not exist yet). */
+/**
+ * Polls the coordinator's DB until `ready` says so (the DB may not exist yet), for up to 2 minutes:
+ * the first run after `npm install` once needed more than 60 s for its workers to get two runs going.
+ */
 async function waitFor<T>(db: string, ready: (runs: ReturnType<typeof storedRuns>) => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 1200; i++) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
     try {
       const found = ready(storedRuns(db));
       if (found !== undefined) return found;

@@ -56,18 +56,20 @@ export async function trainOnQueue(store: Store, pending: readonly Variant[], sk
     while (open.size > 0) {
       if (options.signal?.aborted) throw new RunInterruptedError();
       for (const id of [...open]) {
-        const job = await queue.getJob(id);
-        const state = job === undefined ? 'unknown' : await job.getState();
-        if (state === 'completed') {
-          commitResult(job!.returnvalue);
+        // The state first, then the job: a job read before its state can finish in between and
+        // read 'completed' with no return value (CI saw it when Redis restarted between the two reads).
+        const state = await queue.getJobState(id);
+        const job = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
+        if (state === 'completed' && job !== undefined) {
+          commitResult(job.returnvalue);
           open.delete(id);
-        } else if (state === 'failed') {
+        } else if (state === 'failed' && job !== undefined) {
           // Final when seen twice with the same attempts: a retry is moved on from 'failed' within a
           // poll (CI once saw a job read 'failed' after its 2nd of 3 attempts).
           const seen = failedSeen.get(id);
-          failedSeen.set(id, job!.attemptsMade);
-          if (seen !== job!.attemptsMade) continue;
-          failJob(ours.get(id)!, job!.attemptsMade, job!.failedReason);
+          failedSeen.set(id, job.attemptsMade);
+          if (seen !== job.attemptsMade) continue;
+          failJob(ours.get(id)!, job.attemptsMade, job.failedReason);
           open.delete(id);
         } else if (state === 'unknown') {
           // Removed from Redis behind our back (or Redis lost it): put it back.
