@@ -3,6 +3,7 @@ import { exitOnUncaught, openStore, wantsStack, type Store } from '@tlab/core';
 import { loadBackbone, RunInterruptedError, selectBackend, type EngineInfo } from '@tlab/trainer';
 import { trapInterrupts } from '../cli/interrupt-signals.ts';
 import { armProcessFaults } from '../settings/run-settings.ts';
+import { FrozenPartKeeper } from '../sweep/frozen-part-keeper.ts';
 import { trainingOptions } from '../sweep/run-sweep.ts';
 import { trainPending } from '../sweep/train-pending.ts';
 import { fatalMessage, forwardingReporter, unpackVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
@@ -23,6 +24,8 @@ export async function runLocalWorker(): Promise<number> {
   const send = (message: FromWorker) => process.send?.(message);
   const reporter = forwardingReporter(send);
   let ready: { init: WorkerInit; engine: EngineInfo; store: Store } | undefined;
+  // Its jobs are single variants, mostly of one group: the frozen part stays open between them.
+  const frozenParts = new FrozenPartKeeper();
   try {
     armProcessFaults();
     for await (const [message] of on(process, 'message', { signal: controller.signal }) as AsyncIterable<[ToWorker]>) {
@@ -45,7 +48,7 @@ export async function runLocalWorker(): Promise<number> {
       if (ready === undefined) throw new Error('a job came before init');
       const { init, engine, store } = ready;
       const options = trainingOptions(init, message.metric, engine, init.settings, reporter, controller.signal, init.onnxThreads);
-      const outcome = await trainPending(store, unpackVariants(message.job), 0, options);
+      const outcome = await trainPending(store, unpackVariants(message.job), 0, { ...options, cutoffs: message.cutoffs, frozenParts });
       send({ type: 'done', jobId: message.jobId, outcome });
     }
     return 0;
@@ -54,6 +57,7 @@ export async function runLocalWorker(): Promise<number> {
     send(fatalMessage(error));
     return 1;
   } finally {
+    await frozenParts.close();
     ready?.store.close();
     controller.release();
     process.disconnect?.();

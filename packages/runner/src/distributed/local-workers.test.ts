@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
 import { storedRuns, tinyExperiment } from '../../test/tiny-experiment.ts';
-import { planJobs } from './sweep-jobs.ts';
+import { planJobs, planVariantJobs, takeJob, type DrawState } from './sweep-jobs.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
 
@@ -22,8 +22,14 @@ function sweep(ex: ReturnType<typeof tinyExperiment>, db: string, workers: numbe
 }
 
 describe('tlab sweep --workers', () => {
+  const variant = (id: string, seed: number, augment: string, cutoff = 'block1') => ({
+    id,
+    index: Number(id.slice(1)),
+    frozenCutoff: cutoff,
+    config: { seed, augment, backbone: { name: 'tiny_cnn', cutoff }, data: { image_size: [16, 16] } },
+  });
+
   it('plans one job per augmentation draw, and halves the largest jobs when there are fewer jobs than workers', () => {
-    const variant = (id: string, seed: number, augment: string) => ({ id, index: Number(id.slice(1)), frozenCutoff: 'block1', config: { seed, augment, backbone: { name: 'tiny_cnn', cutoff: 'block1' }, data: { image_size: [16, 16] } } });
     const variants = [variant('v0', 1, 'light'), variant('v1', 1, 'light'), variant('v2', 2, 'light'), variant('v3', 2, 'light')] as never[];
     expect(planJobs('e', variants, 'planned', 2).map((job) => job.variants.map((v: { id: string }) => v.id))).toEqual([
       ['v0', 'v1'],
@@ -32,6 +38,30 @@ describe('tlab sweep --workers', () => {
     expect(planJobs('e', variants.slice(0, 2), 'planned', 2).map((job) => job.variants.length)).toEqual([1, 1]);
     const jobs = planJobs('e', variants, 'planned', 2);
     expect(planJobs('e', variants, 'planned', 2).map((job) => job.id)).toEqual(jobs.map((job) => job.id));
+  });
+
+  it('plans a job per variant for workers sharing one cache, each computing its group\'s cutoffs, and hands out cached draws first, then new ones', () => {
+    const variants = [variant('v0', 1, 'none', 'block1'), variant('v1', 1, 'none', 'block2'), variant('v2', 1, 'light', 'block1'), variant('v3', 1, 'light', 'block2')] as never[];
+    const queue = planVariantJobs('e', variants, 'planned');
+    expect(queue.map((job) => [job.variants.map((v: { id: string }) => v.id), job.cutoffs])).toEqual([
+      [['v2'], ['block1', 'block2']],
+      [['v3'], ['block1', 'block2']],
+      [['v0'], ['block1', 'block2']],
+      [['v1'], ['block1', 'block2']],
+    ]);
+    const [light, none] = [queue[0]!.draw, queue[2]!.draw];
+    expect(light).not.toBe(none);
+    const draws = new Map<string, DrawState>([[light, 'computing']]);
+    // A draw another worker computes waits while a new draw can start…
+    expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v0' });
+    draws.set(none, 'computing');
+    // …and is taken first when every draw is being computed, rather than idle…
+    expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v2' });
+    // …and after a cached draw.
+    draws.set(none, 'cached');
+    expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v1' });
+    expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v3' });
+    expect(takeJob(queue, draws)).toBeUndefined();
   });
 
   it('trains every variant once in the sweep process and a forked worker, with the same numbers as one process', () => {

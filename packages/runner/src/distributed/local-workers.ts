@@ -5,7 +5,7 @@ import { RunInterruptedError, type BackboneConfig } from '@tlab/trainer';
 import type { Variant } from '../sweep/identify-variants.ts';
 import type { SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
-import { planJobs, type SweepJob } from './sweep-jobs.ts';
+import { planVariantJobs, takeJob, type DrawState, type SweepJob } from './sweep-jobs.ts';
 import { WorkerFailedError } from './worker-failed-error.ts';
 import { fatalMessage, forwardingReporter, packVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
 
@@ -21,7 +21,7 @@ export interface WorkerJobsOptions {
    * Trains a job in the sweep process, which is one of the N workers: it has its engines and the
    * backbone's modules loaded already, and one process fewer loads them beside it.
    */
-  readonly trainHere: (variants: readonly Variant[], reporter: SweepReporter, signal: AbortSignal) => Promise<SweepOutcome>;
+  readonly trainHere: (job: SweepJob<Variant>, reporter: SweepReporter, signal: AbortSignal) => Promise<SweepOutcome>;
 }
 
 /** `tlab sweep --workers N`'s N − 1 worker processes, started before the sweep knows its jobs. */
@@ -57,10 +57,11 @@ interface Worker {
  * Forks `workers` − 1 worker processes at once, so that each loads its engines (and, told by
  * `warm`, the sweep's backbone) while the sweep reads the spec, identifies the variants and
  * registers the runs; the sweep process is the last worker. Each job message carries its variants
- * as the sweep identified them (data hashed, layers checked once, here). Each worker then takes one
- * job (variants sharing a frozen pass and an augmentation draw) at a time, the next job going to
- * whichever worker is free, and writes its runs to the DB itself under its own leases, as
- * concurrent `tlab sweep` processes do. A forked worker
+ * as the sweep identified them (data hashed, layers checked once, here). The workers share the
+ * sweep's feature cache, so a job is one variant (see planVariantJobs): each free worker takes the
+ * next by `takeJob`, which keeps a second worker off a draw another is still computing while there
+ * is other work, and writes its runs to the DB itself under its own leases, as concurrent `tlab
+ * sweep` processes do. A forked worker
  * killed mid-job is replaced; its job goes to the new worker, which takes the dead worker's run over
  * at once (its owner's pid is gone) and restarts it from scratch.
  */
@@ -79,7 +80,7 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
       child,
       ready: false,
       job: undefined,
-      take: (job, metric) => send(job === undefined ? { type: 'stop' } : { type: 'job', jobId: job.id, metric, job: packVariants(job.variants) }),
+      take: (job, metric) => send(job === undefined ? { type: 'stop' } : { type: 'job', jobId: job.id, metric, cutoffs: job.cutoffs, job: packVariants(job.variants) }),
       interrupt: () => child.kill('SIGINT'),
     };
     pool.add(worker);
@@ -107,7 +108,8 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
     train(pending, skipped, options) {
       const { reporter } = options;
       const outcome = { trained: 0, skipped, failed: 0 };
-      const queue = planJobs(options.experiment, pending, options.strategy, workers);
+      const queue = planVariantJobs(options.experiment, pending, options.strategy);
+      const draws = new Map<string, DrawState>();
       const crashes = new Map<string, number>();
       const enginesShown = new Set<string>();
       let started = 0;
@@ -129,7 +131,8 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
         const onAbort = () => stopAll(new RunInterruptedError());
         options.signal?.addEventListener('abort', onAbort, { once: true });
         const next = (worker: Worker) => {
-          worker.job = queue.shift();
+          worker.job = takeJob(queue, draws);
+          if (worker.job !== undefined && !draws.has(worker.job.draw)) draws.set(worker.job.draw, 'computing');
           worker.take(worker.job, options.metric);
         };
 
@@ -152,6 +155,7 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
               }
               return (reporter[message.method] as (...args: unknown[]) => void)(...message.args);
             case 'done':
+              draws.set(worker.job!.draw, 'cached');
               outcome.trained += message.outcome.trained;
               outcome.failed += message.outcome.failed;
               return next(worker);
@@ -163,6 +167,8 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
         onExit = (worker, code, signal) => {
           const { job } = worker;
           if (job !== undefined && stopping === undefined) {
+            // Its draw's features may be half cached: the next job of the draw computes the rest.
+            if (draws.get(job.draw) === 'computing') draws.delete(job.draw);
             const count = (crashes.get(job.id) ?? 0) + 1;
             crashes.set(job.id, count);
             const how = signal === null ? `exit code ${code}` : signal;
@@ -190,7 +196,7 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
           },
         });
         pool.add(here);
-        // The sweep process takes the first job (the largest): its engines are loaded already.
+        // The sweep process takes the first job: its engines are loaded already.
         next(here);
         for (const worker of pool) if (worker !== here && worker.ready) next(worker);
         finish();
@@ -220,7 +226,7 @@ function sweepProcessWorker(
     interrupt: () => controller.abort(),
     take(job) {
       if (job === undefined) return pool.exit(0);
-      trainHere(job.variants, reporter, controller.signal).then(
+      trainHere(job, reporter, controller.signal).then(
         (outcome) => pool.emit({ type: 'done', jobId: job.id, outcome }),
         (error: unknown) => {
           if (error instanceof RunInterruptedError) return pool.exit(130);

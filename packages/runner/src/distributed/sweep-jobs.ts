@@ -6,35 +6,66 @@ export interface SweepJob<V> {
   /** Stable for the same experiment and variants (so enqueueing again can be idempotent). */
   readonly id: string;
   readonly variants: readonly V[];
+  /** The planned group and augmentation draw its variants read: jobs of one draw read the same features. */
+  readonly draw: string;
+  /** Every cutoff of its planned group: the cutoffs one frozen pass computes for the whole group. */
+  readonly cutoffs: readonly string[];
+}
+
+type JobVariant = FrozenVariant & { readonly id: string };
+
+/** A planned group's variants by augmentation draw, each part with the group's cutoffs. */
+function drawParts<V extends JobVariant>(variants: readonly V[], strategy: SweepStrategy): Array<Omit<SweepJob<V>, 'id'>> {
+  return planGroups(variants, strategy).flatMap((group, index) => {
+    const draws = new Map<string, V[]>();
+    for (const variant of group.variants) draws.set(drawKey(variant), [...(draws.get(drawKey(variant)) ?? []), variant]);
+    return [...draws].map(([draw, members]) => ({ draw: `${index}:${draw}`, cutoffs: group.cutoffs, variants: members }));
+  });
 }
 
 /**
- * Splits pending variants into jobs for `workers` workers. A job is a planned group's variants
- * that share an augmentation draw: one frozen part and one set of cached (augmented) features,
- * computed once by the worker that holds them. With fewer jobs than workers the largest are cut in
- * halves: both halves then compute the shared features (each on its own share of the cores, so
- * that pass takes as long as one worker's), and the heads after it train side by side.
+ * Splits pending variants into jobs for `workers` workers that each keep their own feature cache
+ * (queue workers). A job is a planned group's variants that share an augmentation draw: one frozen
+ * part and one set of cached (augmented) features, computed once by the worker that holds them.
+ * With fewer jobs than workers the largest are cut in halves: both halves then compute the shared
+ * features (each on its own share of the cores, so that pass takes as long as one worker's), and
+ * the heads after it train side by side.
  */
-export function planJobs<V extends FrozenVariant & { readonly id: string }>(
-  experiment: string,
-  variants: readonly V[],
-  strategy: SweepStrategy,
-  workers: number,
-): SweepJob<V>[] {
-  const byDraw = planGroups(variants, strategy).flatMap((group) => {
-    const draws = new Map<string, V[]>();
-    for (const variant of group.variants) draws.set(drawKey(variant), [...(draws.get(drawKey(variant)) ?? []), variant]);
-    return [...draws.values()];
-  });
-  const parts = [...byDraw];
+export function planJobs<V extends JobVariant>(experiment: string, variants: readonly V[], strategy: SweepStrategy, workers: number): SweepJob<V>[] {
+  const parts = drawParts(variants, strategy);
   for (;;) {
-    parts.sort((a, b) => b.length - a.length);
-    if (parts.length >= workers || parts[0] === undefined || parts[0].length < 2) break;
+    parts.sort((a, b) => b.variants.length - a.variants.length);
+    if (parts.length >= workers || parts[0] === undefined || parts[0].variants.length < 2) break;
     const largest = parts.shift()!;
-    const half = Math.ceil(largest.length / 2);
-    parts.push(largest.slice(0, half), largest.slice(half));
+    const half = Math.ceil(largest.variants.length / 2);
+    parts.push({ ...largest, variants: largest.variants.slice(0, half) }, { ...largest, variants: largest.variants.slice(half) });
   }
-  return parts.map((members) => ({ id: jobId(experiment, members), variants: members }));
+  return parts.map((part) => ({ ...part, id: jobId(experiment, part.variants) }));
+}
+
+/**
+ * One job per variant, in planned order, for workers that share one feature cache (`--workers N`
+ * on one machine): each job's pass computes its whole group's cutoffs, so whichever worker first
+ * reads a draw caches it for every variant of the draw, and `takeJob` hands out the rest so that
+ * no worker idles while another still has a draw's heads to train.
+ */
+export function planVariantJobs<V extends JobVariant>(experiment: string, variants: readonly V[], strategy: SweepStrategy): SweepJob<V>[] {
+  return drawParts(variants, strategy).flatMap((part) => part.variants.map((variant) => ({ ...part, id: jobId(experiment, [variant]), variants: [variant] })));
+}
+
+/** A draw's features, as workers sharing one cache have them: a worker is computing them, or they are cached. */
+export type DrawState = 'computing' | 'cached';
+
+/**
+ * Takes the job a free worker trains next from `queue` (workers sharing one feature cache): one of
+ * a draw already cached, else one of a draw nobody computes yet, else the first (its worker then
+ * computes the features its draw's first worker has not cached yet, rather than idle).
+ */
+export function takeJob<V>(queue: Array<SweepJob<V>>, draws: ReadonlyMap<string, DrawState>): SweepJob<V> | undefined {
+  const index = [(job: SweepJob<V>) => draws.get(job.draw) === 'cached', (job: SweepJob<V>) => !draws.has(job.draw)]
+    .map((wanted) => queue.findIndex(wanted))
+    .find((found) => found >= 0);
+  return queue.splice(index ?? 0, 1)[0];
 }
 
 export function jobId(experiment: string, variants: ReadonlyArray<{ readonly id: string }>): string {

@@ -26,7 +26,8 @@ export type ToWorker =
   | { readonly type: 'init'; readonly init: WorkerInit }
   /** A backbone the worker's first job will likely build: load it while the sweep still prepares. */
   | { readonly type: 'warm'; readonly backbone: BackboneConfig; readonly imageSize: [number, number] }
-  | { readonly type: 'job'; readonly jobId: string; readonly metric: MetricSpec; readonly job: PackedVariants }
+  /** `cutoffs`: what the job's frozen pass computes (its group's, see SweepJob). */
+  | { readonly type: 'job'; readonly jobId: string; readonly metric: MetricSpec; readonly cutoffs: readonly string[]; readonly job: PackedVariants }
   | { readonly type: 'stop' };
 
 /**

@@ -11,6 +11,7 @@ import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.t
 import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending, type TrainPendingOptions } from './train-pending.ts';
 import { startWorkerPool } from '../distributed/local-workers.ts';
+import { FrozenPartKeeper } from './frozen-part-keeper.ts';
 import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
 import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
@@ -89,6 +90,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   // Forked workers start now: each spends seconds loading its engines while this process prepares.
   const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
   let store: Store | undefined;
+  // This process's frozen part, kept across the jobs it trains as one of the pool's workers.
+  const frozenParts = new FrozenPartKeeper();
   try {
     const { loaded, engine, variants } = await prepareSweep(options, reporter, pool?.warm);
     const experiment = loaded.spec.name;
@@ -138,12 +141,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             metric: loaded.spec.metric,
             statusOf: (id) => db.getRun(id)?.status,
             trainHere: (job, jobReporter, signal) =>
-              trainPending(db, job, 0, trainingOptions(options, loaded.spec.metric, engine, settings, jobReporter, signal, onnxThreadsPer(workers))),
+              trainPending(db, job.variants, 0, {
+                ...trainingOptions(options, loaded.spec.metric, engine, settings, jobReporter, signal, onnxThreadsPer(workers)),
+                cutoffs: job.cutoffs,
+                frozenParts,
+              }),
           });
     reporter.summary(summarizeSweep(options.dbFile, experiment, loaded.spec.metric));
     return outcome;
   } finally {
     pool?.close();
+    await frozenParts.close();
     store?.close();
   }
 }

@@ -13,7 +13,7 @@ import {
   type FrozenEngine,
   type FrozenExtractor,
 } from '@tlab/trainer';
-import { FrozenGroupSession } from './frozen-group-session.ts';
+import { FrozenPartKeeper } from './frozen-part-keeper.ts';
 import type { Variant } from './identify-variants.ts';
 import { keepLease, releaseDeadOwners, sleep } from './leases.ts';
 import { planGroups, type SweepStrategy } from './plan-groups.ts';
@@ -38,6 +38,13 @@ export interface TrainPendingOptions {
   readonly featureCache?: FeatureCacheOptions | undefined;
   /** ONNX Runtime threads per frozen part; all cores when absent (one worker). */
   readonly onnxThreads?: number | undefined;
+  /**
+   * The cutoffs the frozen pass computes when the variants are one job of a planned group (all in
+   * that group): the group's, so the pass caches every variant's features, as one process would.
+   */
+  readonly cutoffs?: readonly string[] | undefined;
+  /** A worker's frozen part kept open across its jobs; the parts open and close within this call when absent. */
+  readonly frozenParts?: FrozenPartKeeper | undefined;
 }
 
 type Attempt = 'trained' | 'failed' | 'taken';
@@ -62,6 +69,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
   // A run another process failed during this sweep is its result, not ours to retry.
   const attemptsAtStart = new Map(pending.map((v) => [v.id, store.getRun(v.id)!.attempts]));
   const tried = new Set<string>();
+  const frozenParts = options.frozenParts ?? new FrozenPartKeeper();
   let waiting = false;
   try {
     for (;;) {
@@ -69,30 +77,26 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
       const open = pending.filter((v) => !tried.has(v.id) && claimable(store.getRun(v.id)!, attemptsAtStart.get(v.id)!));
       let progressed = false;
       for (const group of planGroups(open, options.strategy)) {
-        const session = new FrozenGroupSession(
+        const session = await frozenParts.session(
           // Variants group by their backbone as configured; all of a group's are located alike.
-          { ...group, backbone: group.variants[0]!.backbone },
+          { ...group, backbone: group.variants[0]!.backbone, cutoffs: options.cutoffs ?? group.cutoffs },
           { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads, onnxThreads: options.onnxThreads },
         );
-        try {
-          for (const variant of group.variants) {
-            const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.frozenCutoff), cache, {
-              ...options,
-              onExtractor: ({ engine: frozen, threads }) => {
-                if (enginesReported.has(`${frozen}:${threads}`)) return;
-                enginesReported.add(`${frozen}:${threads}`);
-                reporter.engine(engine, { engine: frozen, threads });
-              },
-              position: tried.size + 1,
-              count: pending.length,
-            });
-            if (attempt === 'taken') continue;
-            tried.add(variant.id);
-            progressed = true;
-            outcome[attempt] += 1;
-          }
-        } finally {
-          await session.close();
+        for (const variant of group.variants) {
+          const attempt = await trainOne(store, variant, engine, () => session.extractorFor(variant.frozenCutoff), cache, {
+            ...options,
+            onExtractor: ({ engine: frozen, threads }) => {
+              if (enginesReported.has(`${frozen}:${threads}`)) return;
+              enginesReported.add(`${frozen}:${threads}`);
+              reporter.engine(engine, { engine: frozen, threads });
+            },
+            position: tried.size + 1,
+            count: pending.length,
+          });
+          if (attempt === 'taken') continue;
+          tried.add(variant.id);
+          progressed = true;
+          outcome[attempt] += 1;
         }
       }
       if (progressed) continue;
@@ -104,6 +108,7 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
     }
   } finally {
     cache?.close();
+    if (options.frozenParts === undefined) await frozenParts.close();
   }
   reporter.finished(outcome);
   return outcome;
