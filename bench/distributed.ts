@@ -1,8 +1,8 @@
 /**
- * The reference sweep (12 variants: 2 cutoffs × 3 dropouts × augmentation off/on, in 2 jobs) with
- * one worker, with two local workers (`--workers 2`: the sweep process and one it forks), and as a
- * coordinator with two `tlab worker`s on a BullMQ queue in a redis-server of its own, each from a
- * cold feature cache;
+ * The reference sweep (12 variants: 2 cutoffs × 3 dropouts × augmentation off/on) with one
+ * worker, with two local workers (`--workers 2`: the sweep process and one it forks, a job per
+ * variant), and as a coordinator with two `tlab worker`s on a BullMQ queue in a redis-server of its
+ * own (2 jobs, one per augmentation draw), each from a cold feature cache;
  * and the largest per-epoch metric difference of each against one worker (it must be 0: a variant
  * trains the same in any process). The Flatten heads' checkpoints (147 MiB) pass through the
  * coordinator's artifact folder, which the workers share here.
@@ -19,7 +19,8 @@ import { hasRedis, startRedis } from '@tlab/runner/redis-server';
 import { maxMetricDiff, referenceWorkspace, root } from './support/reference-workspace.ts';
 
 const { work, dataRoot, sweep } = referenceWorkspace('distributed');
-const jobs = 2;
+/** The queue's jobs: one per augmentation draw. */
+const queueJobs = 2;
 const one = sweep('workers1', ['--workers', '1', '--cache-dir', path.join(work, 'cache-1')]);
 const two = sweep('workers2', ['--workers', '2', '--cache-dir', path.join(work, 'cache-2')]);
 
@@ -52,7 +53,7 @@ const diff = Math.max(maxMetricDiff(two.db, one.db), queue?.diff ?? 0);
 const speedup = one.seconds / two.seconds;
 const queueSpeedup = queue === undefined ? Number.NaN : one.seconds / queue.seconds;
 // What the queue (a coordinator and two `tlab worker`s) costs beyond two local workers, per job.
-const overheadMs = queue === undefined ? Number.NaN : ((queue.seconds - two.seconds) * 1000) / jobs;
+const overheadMs = queue === undefined ? Number.NaN : ((queue.seconds - two.seconds) * 1000) / queueJobs;
 const shown = (value: number, digits: number): string => (Number.isNaN(value) ? 'NA' : value.toFixed(digits));
 console.log(`
 one worker            ${one.seconds.toFixed(1)} s
