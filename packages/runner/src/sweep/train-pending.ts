@@ -77,9 +77,11 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
       const open = pending.filter((v) => !tried.has(v.id) && claimable(store.getRun(v.id)!, attemptsAtStart.get(v.id)!));
       let progressed = false;
       for (const group of planGroups(open, options.strategy)) {
+        // Variants group by their backbone as configured; all of a group's are located alike. The
+        // cutoff is the group's `cutoffs`, not the first variant's: it must not tell the kept part apart.
+        const { cutoff: _cutoff, trainable_from: _from, ...backbone } = group.variants[0]!.backbone;
         const session = await frozenParts.session(
-          // Variants group by their backbone as configured; all of a group's are located alike.
-          { ...group, backbone: group.variants[0]!.backbone, cutoffs: options.cutoffs ?? group.cutoffs },
+          { ...group, backbone, cutoffs: options.cutoffs ?? group.cutoffs },
           { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads, onnxThreads: options.onnxThreads },
         );
         for (const variant of group.variants) {
