@@ -62,10 +62,9 @@ export type DrawState = 'computing' | 'cached';
  * computes the features its draw's first worker has not cached yet, rather than idle).
  */
 export function takeJob<V>(queue: Array<SweepJob<V>>, draws: ReadonlyMap<string, DrawState>): SweepJob<V> | undefined {
-  const index = [(job: SweepJob<V>) => draws.get(job.draw) === 'cached', (job: SweepJob<V>) => !draws.has(job.draw)]
-    .map((wanted) => queue.findIndex(wanted))
-    .find((found) => found >= 0);
-  return queue.splice(index ?? 0, 1)[0];
+  const cached = queue.findIndex((job) => draws.get(job.draw) === 'cached');
+  const index = cached >= 0 ? cached : queue.findIndex((job) => !draws.has(job.draw));
+  return queue.splice(Math.max(index, 0), 1)[0];
 }
 
 export function jobId(experiment: string, variants: ReadonlyArray<{ readonly id: string }>): string {

@@ -31,8 +31,7 @@ export function planGroups<V extends FrozenVariant>(variants: readonly V[], stra
   if (strategy === 'naive') return variants.map((v) => groupOf([v]));
   const byKey = new Map<string, V[]>();
   for (const variant of variants) {
-    const { cutoff: _cutoff, trainable_from: _from, ...backbone } = variant.config.backbone;
-    const key = canonicalJson({ backbone, size: variant.config.data.image_size });
+    const key = canonicalJson({ backbone: frozenPassBackbone(variant.config.backbone), size: variant.config.data.image_size });
     byKey.set(key, [...(byKey.get(key) ?? []), variant]);
   }
   return [...byKey.values()].map((members) => groupOf([...members].sort((a, b) => drawKey(a).localeCompare(drawKey(b)) || a.index - b.index)));
@@ -46,10 +45,15 @@ export function drawKey(variant: FrozenVariant): string {
   return canonicalJson({ augment: variant.config.augment, seed: variant.config.seed });
 }
 
+/** What a frozen pass depends on in a backbone: all but where variants cut it or start fine-tuning. */
+export function frozenPassBackbone(backbone: BackboneConfig): FrozenGroup<unknown>['backbone'] {
+  const { cutoff: _cutoff, trainable_from: _from, ...rest } = backbone;
+  return rest;
+}
+
 function groupOf<V extends FrozenVariant>(variants: readonly V[]): FrozenGroup<V> {
-  const { cutoff: _cutoff, trainable_from: _from, ...backbone } = variants[0]!.config.backbone;
   return {
-    backbone,
+    backbone: frozenPassBackbone(variants[0]!.config.backbone),
     imageSize: variants[0]!.config.data.image_size,
     cutoffs: [...new Set(variants.map((v) => v.frozenCutoff))],
     variants,

@@ -16,7 +16,7 @@ import {
 import { FrozenPartKeeper } from './frozen-part-keeper.ts';
 import type { Variant } from './identify-variants.ts';
 import { keepLease, releaseDeadOwners, sleep } from './leases.ts';
-import { planGroups, type SweepStrategy } from './plan-groups.ts';
+import { frozenPassBackbone, planGroups, type SweepStrategy } from './plan-groups.ts';
 import { progressRecorder } from './progress-recorder.ts';
 import { collectEnvironment } from './run-environment.ts';
 import type { SweepOutcome, SweepReporter } from './sweep-reporter.ts';
@@ -77,11 +77,10 @@ export async function trainPending(store: Store, pending: readonly Variant[], sk
       const open = pending.filter((v) => !tried.has(v.id) && claimable(store.getRun(v.id)!, attemptsAtStart.get(v.id)!));
       let progressed = false;
       for (const group of planGroups(open, options.strategy)) {
-        // Variants group by their backbone as configured; all of a group's are located alike. The
-        // cutoff is the group's `cutoffs`, not the first variant's: it must not tell the kept part apart.
-        const { cutoff: _cutoff, trainable_from: _from, ...backbone } = group.variants[0]!.backbone;
+        // Variants group by their backbone as configured; all of a group's are located alike. Its
+        // cutoffs are the group's, not the first variant's: they must not tell the kept part apart.
         const session = await frozenParts.session(
-          { ...group, backbone, cutoffs: options.cutoffs ?? group.cutoffs },
+          { ...group, backbone: frozenPassBackbone(group.variants[0]!.backbone), cutoffs: options.cutoffs ?? group.cutoffs },
           { engine: options.frozenEngine, cacheDir: options.cacheDir, warn: (m) => reporter.warn(m), tfjsThreads: engine.threads, onnxThreads: options.onnxThreads },
         );
         for (const variant of group.variants) {
