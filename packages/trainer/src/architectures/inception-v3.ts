@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kerasLayerNamer } from './keras-layer-names.ts';
+import { conv2d } from './layer-helpers.ts';
 
 type Tensor = tf.SymbolicTensor;
 
@@ -12,7 +13,7 @@ export function inceptionV3(input: Tensor): Tensor {
   const name = kerasLayerNamer();
   const conv2dBn = (x: Tensor, filters: number, rows: number, cols: number, options: { strides?: number; padding?: 'same' | 'valid' } = {}): Tensor => {
     const strides = options.strides ?? 1;
-    const conv = tf.layers.conv2d({ name: name('conv2d'), filters, kernelSize: [rows, cols], strides, padding: options.padding ?? 'same', useBias: false });
+    const conv = conv2d({ name: name('conv2d'), filters, kernelSize: [rows, cols], strides, padding: options.padding ?? 'same', useBias: false });
     const bn = tf.layers.batchNormalization({ name: name('batch_normalization'), axis: 3, scale: false });
     const relu = tf.layers.activation({ name: name('activation'), activation: 'relu' });
     return relu.apply(bn.apply(conv.apply(x))) as Tensor;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeDivisible, relu6, spatialSize, type Tensor } from './layer-helpers.ts';
+import { conv2d, depthwiseConv2d, makeDivisible, relu6, spatialSize, type Tensor } from './layer-helpers.ts';
 
 /**
  * Zero padding before a stride-2 3×3 convolution, as Keras's `correct_pad` computes it from the
@@ -18,7 +18,7 @@ const bn = (name: string) => tf.layers.batchNormalization({ name, axis: -1, epsi
 /** keras.applications' MobileNetV2 without its top, layer names included (`block_13_expand_relu`, `out_relu`). */
 export function mobileNetV2(input: Tensor, alpha: number): Tensor {
   const conv = (name: string, filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'same') =>
-    tf.layers.conv2d({ name, filters, kernelSize, strides, padding, useBias: false });
+    conv2d({ name, filters, kernelSize, strides, padding, useBias: false });
 
   const invertedResBlock = (inputs: Tensor, expansion: number, stride: number, filters: number, blockId: number): Tensor => {
     const inChannels = inputs.shape[3]!;
@@ -33,8 +33,7 @@ export function mobileNetV2(input: Tensor, alpha: number): Tensor {
       prefix = 'expanded_conv_';
     }
     if (stride === 2) x = tf.layers.zeroPadding2d({ name: `${prefix}pad`, padding: correctPad(x) }).apply(x) as Tensor;
-    x = tf.layers
-      .depthwiseConv2d({ name: `${prefix}depthwise`, kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid' })
+    x = depthwiseConv2d({ name: `${prefix}depthwise`, kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid' })
       .apply(x) as Tensor;
     x = bn(`${prefix}depthwise_BN`).apply(x) as Tensor;
     x = relu6(`${prefix}depthwise_relu`).apply(x) as Tensor;

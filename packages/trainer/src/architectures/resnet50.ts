@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Tensor } from './layer-helpers.ts';
+import { conv2d, type Tensor } from './layer-helpers.ts';
 
 const bn = (name: string) => tf.layers.batchNormalization({ name, axis: 3, epsilon: 1.001e-5 });
 const relu = (name: string) => tf.layers.activation({ name, activation: 'relu' });
@@ -14,14 +14,14 @@ export function resNet50(input: Tensor): Tensor {
   const block = (inputs: Tensor, filters: number, stride: number, convShortcut: boolean, name: string): Tensor => {
     let shortcut = inputs;
     if (convShortcut) {
-      shortcut = tf.layers.conv2d({ name: `${name}_0_conv`, filters: 4 * filters, kernelSize: 1, strides: stride }).apply(inputs) as Tensor;
+      shortcut = conv2d({ name: `${name}_0_conv`, filters: 4 * filters, kernelSize: 1, strides: stride }).apply(inputs) as Tensor;
       shortcut = bn(`${name}_0_bn`).apply(shortcut) as Tensor;
     }
-    let x = tf.layers.conv2d({ name: `${name}_1_conv`, filters, kernelSize: 1, strides: stride }).apply(inputs) as Tensor;
+    let x = conv2d({ name: `${name}_1_conv`, filters, kernelSize: 1, strides: stride }).apply(inputs) as Tensor;
     x = relu(`${name}_1_relu`).apply(bn(`${name}_1_bn`).apply(x)) as Tensor;
-    x = tf.layers.conv2d({ name: `${name}_2_conv`, filters, kernelSize: 3, padding: 'same' }).apply(x) as Tensor;
+    x = conv2d({ name: `${name}_2_conv`, filters, kernelSize: 3, padding: 'same' }).apply(x) as Tensor;
     x = relu(`${name}_2_relu`).apply(bn(`${name}_2_bn`).apply(x)) as Tensor;
-    x = tf.layers.conv2d({ name: `${name}_3_conv`, filters: 4 * filters, kernelSize: 1 }).apply(x) as Tensor;
+    x = conv2d({ name: `${name}_3_conv`, filters: 4 * filters, kernelSize: 1 }).apply(x) as Tensor;
     x = bn(`${name}_3_bn`).apply(x) as Tensor;
     x = tf.layers.add({ name: `${name}_add` }).apply([shortcut, x]) as Tensor;
     return relu(`${name}_out`).apply(x) as Tensor;
@@ -33,7 +33,7 @@ export function resNet50(input: Tensor): Tensor {
   };
 
   let x = tf.layers.zeroPadding2d({ name: 'conv1_pad', padding: [[3, 3], [3, 3]] }).apply(input) as Tensor;
-  x = tf.layers.conv2d({ name: 'conv1_conv', filters: 64, kernelSize: 7, strides: 2 }).apply(x) as Tensor;
+  x = conv2d({ name: 'conv1_conv', filters: 64, kernelSize: 7, strides: 2 }).apply(x) as Tensor;
   x = relu('conv1_relu').apply(bn('conv1_bn').apply(x)) as Tensor;
   x = tf.layers.zeroPadding2d({ name: 'pool1_pad', padding: [[1, 1], [1, 1]] }).apply(x) as Tensor;
   x = tf.layers.maxPooling2d({ name: 'pool1_pool', poolSize: 3, strides: 2 }).apply(x) as Tensor;
