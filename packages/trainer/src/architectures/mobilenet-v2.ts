@@ -33,8 +33,7 @@ export function mobileNetV2(input: Tensor, alpha: number): Tensor {
       prefix = 'expanded_conv_';
     }
     if (stride === 2) x = tf.layers.zeroPadding2d({ name: `${prefix}pad`, padding: correctPad(x) }).apply(x) as Tensor;
-    x = depthwiseConv2d({ name: `${prefix}depthwise`, kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid' })
-      .apply(x) as Tensor;
+    x = depthwiseConv2d({ name: `${prefix}depthwise`, kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid' }).apply(x) as Tensor;
     x = bn(`${prefix}depthwise_BN`).apply(x) as Tensor;
     x = relu6(`${prefix}depthwise_relu`).apply(x) as Tensor;
     x = conv(`${prefix}project`, pointwiseFilters, 1).apply(x) as Tensor;

@@ -22,8 +22,7 @@ export function mobileNet(input: Tensor, alpha: number): Tensor {
   blocks.forEach(([filters, stride], index) => {
     const id = index + 1;
     if (stride === 2) x = tf.layers.zeroPadding2d({ name: `conv_pad_${id}`, padding: [[0, 1], [0, 1]] }).apply(x) as Tensor;
-    x = depthwiseConv2d({ name: `conv_dw_${id}`, kernelSize: 3, strides: stride, padding: stride === 1 ? 'same' : 'valid', useBias: false })
-      .apply(x) as Tensor;
+    x = depthwiseConv2d({ name: `conv_dw_${id}`, kernelSize: 3, strides: stride, padding: stride === 1 ? 'same' : 'valid', useBias: false }).apply(x) as Tensor;
     x = bn(`conv_dw_${id}_bn`).apply(x) as Tensor;
     x = relu6(`conv_dw_${id}_relu`).apply(x) as Tensor;
     x = conv2d({ name: `conv_pw_${id}`, filters: Math.trunc(filters * alpha), kernelSize: 1, padding: 'same', useBias: false }).apply(x) as Tensor;
