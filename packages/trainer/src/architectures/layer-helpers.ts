@@ -14,7 +14,7 @@ export function makeDivisible(value: number, divisor: number): number {
  * zeros. The architectures are built only to be serialised (architectureGraph): their weights
  * always come from a file, or from the topology's initializers when a model is built from it.
  * Drawing InceptionV3's 21.8M random kernel values cost 1.1 s of every sweep's start (ResNet50's
- * 0.9 s); zeros cost 0.5 s and 0.3 s in all (measured here).
+ * 0.9 s); zeros cost 0.5 s and 0.2–0.3 s in all (measured here).
  */
 function drawingZeros(serialised: unknown): ReturnType<typeof tf.initializers.varianceScaling> {
   const { className, config } = serialised as { className: string; config: Parameters<typeof tf.initializers.varianceScaling>[0] };
