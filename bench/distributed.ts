@@ -9,7 +9,7 @@
  *
  * The three configurations run `rounds` times, in turn, and each is timed by its fastest round: on
  * this VM the same commit's two-worker sweep took anywhere from 66 to 92 s within one hour, while
- * a compute loop, a memory copy and a wasm matMul slowed by at most 10% with a twin beside them. A
+ * a compute loop, a memory copy and a wasm matMul slowed by 12% at most with a twin beside them. A
  * slow spell of the host only ever adds time, and taking turns gives every configuration the same
  * chance of a quiet one. Every round is printed.
  *
