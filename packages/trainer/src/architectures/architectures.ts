@@ -6,6 +6,7 @@ import type { Tensor } from './layer-helpers.ts';
 import { mobileNet } from './mobilenet.ts';
 import { mobileNetV2 } from './mobilenet-v2.ts';
 import { legacyResNet50Name, resNet50 } from './resnet50.ts';
+import { remembered } from '../memo/remembered.ts';
 
 
 /** Where `keras.applications` downloads an architecture's ImageNet weights without the top, and how it checks them. */
@@ -113,7 +114,7 @@ export interface ArchitectureGraph {
   readonly weighted: ReadonlyArray<{ readonly layer: string; readonly weights: readonly ExpectedWeight[] }>;
 }
 
-const built = new Map<string, Promise<ArchitectureGraph>>();
+const built = remembered<ArchitectureGraph>();
 
 /**
  * The architecture built at `options.imageSize` (MobileNetV2's padding depends on it) and
@@ -123,14 +124,7 @@ const built = new Map<string, Promise<ArchitectureGraph>>();
  * backend Transfer Lab selects (the first to need one selects it).
  */
 export function architectureGraph(name: ArchitectureName, options: ArchitectureOptions): Promise<ArchitectureGraph> {
-  const key = JSON.stringify([name, options.imageSize, options.alpha]);
-  let graph = built.get(key);
-  if (graph === undefined) {
-    graph = build(name, options);
-    built.set(key, graph);
-    graph.catch(() => built.delete(key));
-  }
-  return graph;
+  return built(JSON.stringify([name, options.imageSize, options.alpha]), () => build(name, options));
 }
 
 async function build(name: ArchitectureName, options: ArchitectureOptions): Promise<ArchitectureGraph> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { remembered } from '../memo/remembered.ts';
 import type { ModelSource } from './model-source.ts';
 import type { RawModel } from './weight-manifest.ts';
 
@@ -18,18 +19,11 @@ function hashRawModel(raw: RawModel): string {
   );
 }
 
-const rememberedHashes = new Map<string, Promise<string>>();
+const rememberedHash = remembered<string>();
 
 /** Hashes `raw` when the caller already holds it; otherwise reads the source (once per process for immutable sources). */
 export function sourceWeightsHash(source: ModelSource, raw?: RawModel): Promise<string> {
   if (source.weightsHash) return source.weightsHash();
   const compute = async () => hashRawModel(raw ?? (await source.readModel()));
-  if (!source.immutable) return compute();
-  let hash = rememberedHashes.get(source.label);
-  if (hash === undefined) {
-    hash = compute();
-    rememberedHashes.set(source.label, hash);
-    hash.catch(() => rememberedHashes.delete(source.label));
-  }
-  return hash;
+  return source.immutable ? rememberedHash(source.label, compute) : compute();
 }

@@ -5,6 +5,7 @@ import type { ArchitectureName } from '@tlab/core';
 import type { BackboneConfig } from '../backbones/backbone.ts';
 import { downloadFile, DownloadDigestMismatch, DownloadFailure } from '../download/download-file.ts';
 import { WeightsMissingError } from './weights-errors.ts';
+import { remembered } from '../memo/remembered.ts';
 
 /** Where weights are looked for and whether they may be fetched; resolved once by the runner. */
 export interface WeightsSettings {
@@ -30,7 +31,7 @@ export interface LocatedBackbone {
   readonly weightsSource: string;
 }
 
-const located = new Map<string, Promise<LocatedBackbone>>();
+const located = remembered<LocatedBackbone>();
 
 /**
  * Finds the files a resolved backbone names: a relative `path` or `weights` against the spec's
@@ -40,14 +41,7 @@ const located = new Map<string, Promise<LocatedBackbone>>();
  * Each distinct request is answered once per process, so a sweep downloads at most once.
  */
 export function locateBackbone(backbone: BackboneConfig, imageSize: readonly [number, number], context: LocateContext): Promise<LocatedBackbone> {
-  const key = JSON.stringify([backbone, imageSize, context.specDir, context.cacheDir, context.weights]);
-  let result = located.get(key);
-  if (result === undefined) {
-    result = locate(backbone, imageSize, context);
-    located.set(key, result);
-    result.catch(() => located.delete(key));
-  }
-  return result;
+  return located(JSON.stringify([backbone, imageSize, context.specDir, context.cacheDir, context.weights]), () => locate(backbone, imageSize, context));
 }
 
 async function locate(backbone: BackboneConfig, imageSize: readonly [number, number], context: LocateContext): Promise<LocatedBackbone> {
