@@ -31,13 +31,13 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
     throw new RangeError(`feature shape must be positive integers, got [${featureShape.join(', ')}]`);
   }
   const binary = classCount === 2;
-  const initializer = (name: string) => tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'init', name) });
+  const initSeed = (name: string) => deriveSeed(seed, 'init', name);
   const input = tf.input({ shape: options.trunk ? options.trunk.inputs[0]!.shape.slice(1) as number[] : [...featureShape], name: 'features' });
   const features: tf.SymbolicTensor = options.trunk ? (options.trunk.apply(input) as tf.SymbolicTensor) : input;
   const output = applyHead(features, { head, classCount }, {
-    hidden: ({ units, name }) => new TransposedDense({ units, kernelInitializer: initializer('dense'), name }),
+    hidden: ({ units, name }) => new TransposedDense({ units, kernelSeed: initSeed('dense'), name }),
     dropout: ({ rate, name }) => new SeededDropout({ rate, seed: deriveSeed(seed, 'dropout'), name }),
-    output: ({ units, activation, name }) => tf.layers.dense({ units, activation, kernelInitializer: initializer('output'), name }),
+    output: ({ units, activation, name }) => tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed('output') }), name }),
   });
   const model = tf.model({ inputs: input, outputs: output, name: 'head' });
   model.compile({

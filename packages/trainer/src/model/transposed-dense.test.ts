@@ -10,7 +10,7 @@ describe('TransposedDense', () => {
 
   const pair = () => {
     const dense = tf.layers.dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: 'zeros' });
-    const transposed = new TransposedDense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) });
+    const transposed = new TransposedDense({ units: 5, kernelSeed: 3 });
     dense.build([null, 11]);
     transposed.build([null, 11]);
     return { dense, transposed };
@@ -22,6 +22,16 @@ describe('TransposedDense', () => {
     const [transposedKernel] = transposed.getWeights();
     expect(transposedKernel!.shape).toEqual([5, 11]);
     expect(transposedKernel!.transpose().arraySync()).toEqual(denseKernel!.arraySync());
+  });
+
+  it("draws a Flatten head's kernel on the wasm heap bit for bit as tfjs's glorotUniform draws it", () => {
+    const [inputs, units, seed] = [2352, 300, 1_234_567];
+    const transposed = new TransposedDense({ units, kernelSeed: seed });
+    transposed.build([null, inputs]);
+    const drawn = transposed.getWeights()[0]!.dataSync();
+    const expected = tf.tidy(() => tf.initializers.glorotUniform({ seed }).apply([inputs, units]).transpose().dataSync());
+    expect(drawn.length).toBe(inputs * units);
+    expect(Buffer.from(drawn.buffer, drawn.byteOffset, drawn.byteLength).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(true);
   });
 
   it('computes Dense\'s outputs and weight gradients', () => {
@@ -43,6 +53,6 @@ describe('TransposedDense', () => {
   });
 
   it('refuses inputs that are not [batch, features]', () => {
-    expect(() => new TransposedDense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({}) }).build([null, 3, 4])).toThrow(/\[batch, features\]/);
+    expect(() => new TransposedDense({ units: 2, kernelSeed: 1 }).build([null, 3, 4])).toThrow(/\[batch, features\]/);
   });
 });

@@ -1,22 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-
-type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
+import seedrandom from 'seedrandom';
+import type { WasmBackendInternals } from '../wasm/wasm-runtime.ts';
 
 interface TransposedDenseArgs {
   units: number;
-  /** Draws the kernel as a Dense layer's [inputs, units]; it is stored transposed. */
-  kernelInitializer: Initializer;
+  /** Seeds the kernel's glorot_uniform draw, Keras's Dense default, as `tf.initializers.glorotUniform({ seed })`. */
+  kernelSeed: number;
   name?: string;
 }
 
 /**
- * A kernel drawn by `dense` as a Dense layer's [inputs, units] and handed over transposed, so the
- * variable starts as the draw itself. A zeros kernel overwritten by the draw cost a 154 MB buffer
- * more per Flatten head here (tfjs fills zeros in JS before the backend copies them in): 37.6k page
- * faults, about 0.5 s on this machine.
+ * A kernel drawn as tfjs's `glorotUniform({ seed })` draws a Dense layer's [inputs, units] kernel,
+ * and handed over transposed, so the variable starts as that draw itself.
  */
-class TransposedDraw extends tf.serialization.Serializable {
-  constructor(private readonly dense: Initializer) {
+class TransposedGlorotDraw extends tf.serialization.Serializable {
+  constructor(private readonly seed: number) {
     super();
   }
 
@@ -24,14 +22,38 @@ class TransposedDraw extends tf.serialization.Serializable {
     return false;
   }
 
-  /** `shape` is the stored [units, inputs]; the draw is the Dense kernel's [inputs, units]. */
-  apply(shape: tf.Shape, dtype?: tf.DataType): tf.Tensor {
-    return tf.tidy(() => this.dense.apply([...shape].reverse(), dtype).transpose());
+  /** `shape` is the stored [units, inputs]. */
+  apply(shape: tf.Shape): tf.Tensor {
+    const [units, inputs] = shape as [number, number];
+    const draw = tf.getBackend() === 'wasm' ? glorotUniformOnHeap(inputs, units, this.seed) : tf.initializers.glorotUniform({ seed: this.seed }).apply([inputs, units]);
+    const transposed = tf.tidy(() => draw.transpose());
+    draw.dispose();
+    return transposed;
   }
 
   getConfig(): tf.serialization.ConfigDict {
     return {};
   }
+}
+
+/**
+ * tfjs's glorot_uniform draw of an [inputs, units] kernel (VarianceScaling over the fans' mean,
+ * then `randomUniform`'s alea sequence from the seed's string), written straight into a tensor on
+ * the wasm heap. tfjs draws it into a fresh 154 MB JS array first for a Flatten head's 37632×1024
+ * kernel: 0.83-1.26 s and 38k-76k page faults per draw here, against 0.41-0.43 s and none on the
+ * heap memory the previous run freed (a cached run takes about 7 s). The tests check it equals
+ * tfjs's draw bit for bit.
+ */
+function glorotUniformOnHeap(inputs: number, units: number, seed: number): tf.Tensor {
+  const scale = 1 / Math.max(1, (inputs + units) / 2);
+  const limit = Math.sqrt(3 * scale);
+  const [min, range] = [-limit, limit - -limit];
+  const random = seedrandom.alea(String(seed));
+  const backend = tf.backend() as WasmBackendInternals;
+  const info = backend.makeOutput([inputs, units], 'float32');
+  const values = backend.typedArrayFromHeap(info);
+  for (let i = 0; i < values.length; i++) values[i] = min + range * random();
+  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 /**
@@ -45,7 +67,7 @@ class TransposedDraw extends tf.serialization.Serializable {
 export class TransposedDense extends tf.layers.Layer {
   static readonly className = 'TlabTransposedDense';
   private readonly units: number;
-  private readonly kernelInitializer: TransposedDenseArgs['kernelInitializer'];
+  private readonly kernelSeed: number;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
 
@@ -53,14 +75,14 @@ export class TransposedDense extends tf.layers.Layer {
     super(args.name === undefined ? {} : { name: args.name });
     if (!Number.isInteger(args.units) || args.units < 1) throw new RangeError(`units must be a positive integer, got ${args.units}`);
     this.units = args.units;
-    this.kernelInitializer = args.kernelInitializer;
+    this.kernelSeed = args.kernelSeed;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const inputs = shape[shape.length - 1];
     if (shape.length !== 2 || inputs == null) throw new RangeError(`TransposedDense takes [batch, features] inputs, got [${shape.join(', ')}]`);
-    this.kernel = this.addWeight('kernel', [this.units, inputs], 'float32', new TransposedDraw(this.kernelInitializer));
+    this.kernel = this.addWeight('kernel', [this.units, inputs], 'float32', new TransposedGlorotDraw(this.kernelSeed));
     this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
     this.built = true;
   }
