@@ -168,6 +168,8 @@ async function trainOne(
         loadImageBatch,
         ...(cache ? { cache } : {}),
       }),
+      // Written before the row references it: a crash in between leaves an unreferenced file that `tlab runs gc` removes.
+      keepCheckpoint: (checkpoint) => options.artifacts.put(encodeCheckpoint(checkpoint)),
       signal: options.signal ? AbortSignal.any([options.signal, lease.signal]) : lease.signal,
       onProgress: (p) => {
         recordProgress(p);
@@ -179,15 +181,13 @@ async function trainOne(
         reporter.epochEnded(m);
       },
     });
-    // Written before the row references it: a crash in between leaves an unreferenced file that `tlab runs gc` removes.
-    const checkpoint = result.weights === null ? null : options.artifacts.put(encodeCheckpoint({ epoch: result.evaluatedEpoch, weights: result.weights }));
     faultPoint('before-finish');
     store.finishRun(variant.id, {
       metrics: result.metrics,
       evaluatedEpoch: result.evaluatedEpoch,
       confusion: result.confusion,
       predictions: result.predictions,
-      checkpoint,
+      checkpoint: result.checkpoint,
     });
     reporter.runFinished(variant.id, result.metrics, options.metric);
     return 'trained';

@@ -4,9 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../engine/select-backend.ts';
 import { buildHead } from './build-head.ts';
 import { applyHead, kerasHeadLayers } from './head-layers.ts';
-import { loadTrainableWeights, snapshotTrainableWeights } from './trained-weights.ts';
+import type { WasmBackendInternals } from '../wasm/wasm-runtime.ts';
+import { loadTrainableWeights, snapshotTrainableWeights, type WeightSnapshot } from './trained-weights.ts';
 
 const head: ResolvedConfig['head'] = { pooling: 'flatten', units: 6, activation: 'relu', dropout: 0.3 };
+
+/** The weights out of the snapshot, copied: `use` hands over views valid only during its call. */
+const copied = (snapshot: WeightSnapshot) => snapshot.use((weights) => weights.map((w) => ({ ...w, values: w.values.slice() })));
 
 function kerasHead(featureShape: number[], classCount: number): tf.LayersModel {
   const input = tf.input({ shape: featureShape });
@@ -26,7 +30,8 @@ describe('checkpoint weights', () => {
     for (let step = 0; step < 3; step++) await trained.trainOnBatch(x, y);
 
     const snapshot = snapshotTrainableWeights(trained);
-    const weights = snapshot.read();
+    const weights = copied(snapshot);
+    expect(snapshot.use((kept) => kept[0]!.values.buffer)).toBe((tf.backend() as WasmBackendInternals).wasm.asm.memory.buffer);
     snapshot.dispose();
     expect(weights.map((w) => [w.name, w.shape])).toEqual([
       ['dense/kernel', [24, 6]],
@@ -47,7 +52,7 @@ describe('checkpoint weights', () => {
   it('refuses a checkpoint of another head shape, naming the weight and both shapes, and loads nothing', () => {
     const keras = kerasHead([3, 2, 4], 3);
     const before = keras.getWeights().map((w) => w.dataSync().slice());
-    const weights = snapshotTrainableWeights(kerasHead([3, 2, 4], 2)).read();
+    const weights = copied(snapshotTrainableWeights(kerasHead([3, 2, 4], 2)));
     expect(() => loadTrainableWeights(keras, weights, 'run r1 checkpoint')).toThrow(/run r1 checkpoint does not fit the model: output\/kernel is \[6, 1\], the model's is \[6, 3\]/);
     expect(keras.getWeights().map((w) => w.dataSync())).toEqual(before);
     expect(() => loadTrainableWeights(keras, weights.filter((w) => !w.name.startsWith('output/')), 'partial')).toThrow(/output\/kernel is missing/);
@@ -61,11 +66,11 @@ describe('checkpoint weights', () => {
     await trained.trainOnBatch(x, y);
     const before = tf.memory().numTensors;
     const snapshot = snapshotTrainableWeights(trained);
-    const then = snapshot.read();
+    const then = copied(snapshot);
     await trained.trainOnBatch(x, y);
     const now = snapshotTrainableWeights(trained);
-    expect(snapshot.read()).toEqual(then);
-    expect(now.read()[0]!.values).not.toEqual(then[0]!.values);
+    expect(copied(snapshot)).toEqual(then);
+    expect(copied(now)[0]!.values).not.toEqual(then[0]!.values);
     now.dispose();
     snapshot.dispose();
     expect(tf.memory().numTensors).toBe(before);

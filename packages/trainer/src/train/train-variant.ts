@@ -3,7 +3,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
 import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices, timingMetrics } from '@tlab/core';
-import type { AugmentConfig, Confusion, MetricSpec, NamedTensor, ResolvedConfig, SamplePrediction } from '@tlab/core';
+import type { ArtifactRef, AugmentConfig, Checkpoint, Confusion, MetricSpec, ResolvedConfig, SamplePrediction } from '@tlab/core';
 import { snapshotTrainableWeights, type WeightSnapshot } from '../model/trained-weights.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import type { EpochMetrics } from './epoch-metrics.ts';
@@ -34,6 +34,11 @@ export interface TrainVariantInput {
   readonly features: FeatureProvider;
   /** Fine-tuning: the trainable backbone block from the features to the cutoff; disposed with the head. */
   readonly trunk?: tf.LayersModel;
+  /**
+   * Stores the evaluated epoch's checkpoint (unless `train.checkpoint` is `none`), once, after
+   * training. Its weights may be views of the backend's memory: valid only during the call.
+   */
+  readonly keepCheckpoint?: (checkpoint: Checkpoint) => ArtifactRef;
   /** Called after each epoch, before the next starts; the runner commits the row here. */
   readonly onEpoch?: (metrics: EpochMetrics) => void;
   readonly onProgress?: (progress: TrainProgress) => void;
@@ -49,8 +54,8 @@ export interface TrainResult {
   readonly confusion: Confusion;
   /** Each validation image's probabilities under the evaluated epoch's model, in split order. */
   readonly predictions: readonly SamplePrediction[];
-  /** The evaluated epoch's trainable weights in Keras's layout; null with `checkpoint: none`. */
-  readonly weights: readonly NamedTensor[] | null;
+  /** Where `keepCheckpoint` stored the evaluated epoch's weights; null with `checkpoint: none` or no keepCheckpoint. */
+  readonly checkpoint: ArtifactRef | null;
   /** Final and best metrics, images/s and wall time: what leaderboards sort on. */
   readonly metrics: Readonly<Record<string, number>>;
 }
@@ -117,17 +122,23 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   } finally {
     disposeHead(head);
   }
-  const weights = evaluated!.weights?.read() ?? null;
-  evaluated!.weights?.dispose();
+  // The training's wall time, not keeping its checkpoint's.
   const wallSeconds = (performance.now() - started) / 1000;
-  const { validation } = evaluated!;
+  const { epoch, validation, weights } = evaluated!;
+  let checkpoint: ArtifactRef | null = null;
+  try {
+    const keep = input.keepCheckpoint;
+    if (weights !== null && keep !== undefined) checkpoint = weights.use((kept) => keep({ epoch, weights: [...kept] }));
+  } finally {
+    weights?.dispose();
+  }
   return {
     epochs: history,
     stoppedEarly,
-    evaluatedEpoch: evaluated!.epoch,
+    evaluatedEpoch: epoch,
     confusion: { classes: dataset.classes, matrix: validation.confusion },
     predictions: dataset.validation.map((item, i) => ({ file: item.path, sha256: item.sha256, label: item.label, probabilities: validation.probabilities[i]! })),
-    weights,
+    checkpoint,
     metrics: summarise(history, input.metric, wallSeconds, trainedImages, timings),
   };
 }
