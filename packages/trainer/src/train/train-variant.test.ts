@@ -4,7 +4,7 @@ import type { Dataset, DatasetItem } from '../data/dataset.ts';
 import { selectBackend } from '../engine/select-backend.ts';
 import type { FeatureProvider, FeatureRequest } from '../features/feature-provider.ts';
 import { createRandom, deriveSeed, shuffledIndices } from '@tlab/core';
-import { augmentPresets, type ResolvedConfig } from '@tlab/core';
+import { augmentPresets, type Checkpoint, type ResolvedConfig } from '@tlab/core';
 import { defaultMetric, metricValue, type MetricSpec } from '@tlab/core';
 import { trainVariant } from './train-variant.ts';
 
@@ -141,6 +141,21 @@ describe('trainVariant', () => {
     await expect(run).rejects.toMatchObject({ code: 'TLAB_INTERRUPTED' });
     // The whole order up front was 12.8 million samples: over 500 MB of heap before the first step.
     expect(heapGrowth).toBeLessThan(64 * 1024 ** 2);
+  });
+
+  it("keeps the evaluated epoch's checkpoint once, through keepCheckpoint, and none with checkpoint: none", async () => {
+    const kept: Array<{ epoch: number; names: string[] }> = [];
+    const keepCheckpoint = (checkpoint: Checkpoint) => {
+      kept.push({ epoch: checkpoint.epoch, names: checkpoint.weights.map((w) => w.name) });
+      return { sha256: 'f'.repeat(64), bytes: 1 };
+    };
+    const run = (checkpoint: 'last' | 'none') =>
+      trainVariant({ metric: defaultMetric, config: config({ epochs: 3, checkpoint }, { pooling: 'flatten' }), dataset: syntheticDataset(2, 8), features: syntheticFeatures(), keepCheckpoint });
+    const result = await run('last');
+    expect(result.checkpoint).toEqual({ sha256: 'f'.repeat(64), bytes: 1 });
+    expect(kept).toEqual([{ epoch: 3, names: ['dense/kernel', 'dense/bias', 'output/kernel', 'output/bias'] }]);
+    expect((await run('none')).checkpoint).toBeNull();
+    expect(kept).toHaveLength(1);
   });
 
   it('stops early once the monitored metric stops improving', async () => {
