@@ -39,7 +39,6 @@ if (!hasRedis) console.log('no redis-server: the queue is not measured');
 async function queueSweep(round: number): Promise<Timed> {
   const name = `queue2-${round}`;
   const redis = await startRedis();
-  const url = redis.url;
   // The coordinator's artifact folder, as a worker sees it mounted: it must exist before they start.
   const artifacts = artifactsDirOf(path.join(work, `${name}.db`));
   mkdirSync(artifacts, { recursive: true });
@@ -47,14 +46,14 @@ async function queueSweep(round: number): Promise<Timed> {
     spawn(
       process.execPath,
       [
-        path.join(root, 'packages/runner/bin/tlab.js'), 'worker', '--queue', url, '--data-root', dataRoot,
+        path.join(root, 'packages/runner/bin/tlab.js'), 'worker', '--queue', redis.url, '--data-root', dataRoot,
         '--cache-dir', path.join(work, `cache-${name}-${worker}`), '--onnx-threads', String(onnxThreadsPer(2)), '--artifacts-dir', artifacts,
       ],
       { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
     ),
   );
   try {
-    return sweep(name, ['--queue', url, '--cache-dir', path.join(work, `cache-${name}`)]);
+    return sweep(name, ['--queue', redis.url, '--cache-dir', path.join(work, `cache-${name}`)]);
   } finally {
     await Promise.all(workers.map((worker) => new Promise((resolve) => (worker.once('exit', resolve), worker.kill('SIGINT')))));
     await redis.stop();

@@ -49,8 +49,8 @@ const readOnce = remembered<RawModel>();
 /**
  * The base64 text a weight shard module exports (`….exports="…"`), taken from the file's text.
  * Requiring the module instead has V8 compile 29 MB of script for one string literal: 0.69 s for
- * the six InceptionV3 shards, against 0.22 s read as text (measured here, first read in a process;
- * the sweep reads them once for the weights hash and once per backbone it builds).
+ * the six InceptionV3 shards, against 0.22 s read as text (measured here; a process reads them
+ * once, see readOnce).
  */
 function shardBase64(shardFile: string): string {
   let text: string;
