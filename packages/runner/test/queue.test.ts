@@ -91,8 +91,9 @@ describe.skipIf(!hasRedis)('tlab sweep --queue with tlab workers on a real redis
     const db = path.join(ex.dir, 'queue.db');
     const coordinator = tlab(['sweep', '--spec', ex.spec, '--db', db, '--cache-dir', path.join(ex.dir, 'cache'), '--queue', redis.url], ex.dir);
     const workers = ['a', 'b', 'c'].map((name) => worker(ex, redis!.url, name));
-    // Three jobs for three workers: all busy once runs have epochs; the first worker dies mid-group.
-    await waitFor(db, (runs) => (Object.values(runs).filter((r) => r.status === 'running' && r.epochs.length >= 2).length >= 2 ? true : undefined), 'two runs two epochs in');
+    // Three jobs for three workers, each training one run at a time: three runs under way mean the
+    // first worker holds a job (with two, it might not have taken one yet); it dies mid-group.
+    await waitFor(db, (runs) => (Object.values(runs).filter((r) => r.status === 'running' && r.epochs.length >= 2).length >= 3 ? true : undefined), 'three runs two epochs in');
     workers[0]!.child.kill('SIGKILL');
     expect(await coordinator.exited, coordinator.output()).toBe(0);
     const runs = storedRuns(db);

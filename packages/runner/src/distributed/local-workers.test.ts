@@ -85,8 +85,8 @@ describe('tlab sweep --workers', () => {
     const ex = tinyExperiment(spec(40));
     const db = path.join(ex.dir, 'killed.db');
     const sweeping = startSweep(ex, db);
-    // A run two epochs in whose lease owner is a forked worker; the sweep process trains the other job itself.
-    const owners = await trainingOwners(db, 2);
+    // A run whose lease owner is a forked worker; the sweep process trains the other job itself.
+    const owners = await trainingOwners(db, 20, (seen) => [...seen.values()].some((pid) => pid !== sweeping.pid));
     const victim = [...owners].find(([, pid]) => pid !== sweeping.pid);
     expect(victim, sweeping.output()).toBeDefined();
     const [victimRun, victimPid] = victim!;
@@ -105,11 +105,13 @@ describe('tlab sweep --workers', () => {
   }, 180_000);
 
   it('on Ctrl-C marks the runs of the sweep process and of its forked worker interrupted, and a new sweep finishes them', async () => {
-    const ex = tinyExperiment(spec(40));
+    // More epochs than above: both processes' runs must still train when the signal lands, and the
+    // sweep process's first run starts 1.4-2.3 s before its worker's (1 s at 40 epochs failed a CI).
+    const ex = tinyExperiment(spec(200));
     const db = path.join(ex.dir, 'interrupted.db');
     const sweeping = startSweep(ex, db);
-    const owners = await trainingOwners(db, 2);
     // One run is the sweep process's own, the other its worker's.
+    const owners = await trainingOwners(db, 100, (seen) => new Set(seen.values()).size === 2);
     expect(new Set(owners.values()).has(sweeping.pid), sweeping.output()).toBe(true);
     expect(new Set(owners.values()).size).toBe(2);
     process.kill(sweeping.pid, 'SIGINT');
@@ -136,11 +138,15 @@ function startSweep(ex: ReturnType<typeof tinyExperiment>, db: string) {
   return { pid: child.pid!, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)), output: () => output };
 }
 
-/** Runs training at the same time, two epochs in, by id, with their lease owner's pid (owners are host:pid:nonce), polled until one look finds `count`. */
-async function trainingOwners(db: string, count: number): Promise<Map<string, number>> {
+/**
+ * Runs training at the same time, by id, with their lease owner's pid (owners are host:pid:nonce),
+ * polled until one look finds what `wanted` asks. Each is two epochs in and at most `latest`: a
+ * signal sent now lands while it still trains, however fast the machine.
+ */
+async function trainingOwners(db: string, latest: number, wanted: (seen: Map<string, number>) => boolean): Promise<Map<string, number>> {
   // One snapshot: runs seen at different polls may no longer be training together (one may be done).
   let seen = new Map<string, number>();
-  for (let i = 0; i < 600 && seen.size < count; i++) {
+  for (let i = 0; i < 600 && !wanted(seen); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     try {
       const store = openStore(db, { readonly: true });
@@ -148,7 +154,8 @@ async function trainingOwners(db: string, count: number): Promise<Map<string, nu
         const [experiment] = store.listExperiments();
         seen = new Map();
         for (const run of experiment ? store.runsOf(experiment.id) : []) {
-          if (run.status === 'running' && run.lease !== null && store.epochsOf(run.id).length >= 2) seen.set(run.id, Number(run.lease.owner.split(':')[1]));
+          const epochs = store.epochsOf(run.id).length;
+          if (run.status === 'running' && run.lease !== null && epochs >= 2 && epochs <= latest) seen.set(run.id, Number(run.lease.owner.split(':')[1]));
         }
       } finally {
         store.close();
