@@ -1,4 +1,4 @@
-export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ExportInvalidError, NoCheckpointError } from './artifacts/artifact-errors.ts';
+export { ArtifactCorruptError, ArtifactError, ArtifactMissingError, ArtifactStoreFullError, ExportInvalidError, NoCheckpointError } from './artifacts/artifact-errors.ts';
 export { type ArtifactRef, artifactsDirOf, ArtifactStore, type StoredArtifact } from './artifacts/artifact-store.ts';
 export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './artifacts/checkpoint.ts';
 export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsContent } from './artifacts/safetensors.ts';

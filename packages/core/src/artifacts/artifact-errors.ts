@@ -23,6 +23,18 @@ export class ArtifactMissingError extends ArtifactError {
   }
 }
 
+/** The disk (or the file size limit) under the artifact folder filled up while an artifact was written. */
+export class ArtifactStoreFullError extends ArtifactError {
+  constructor(dir: string, bytes: number, options?: { cause?: unknown }) {
+    super(
+      'TLAB_ARTIFACT_FULL',
+      `artifact folder ${dir}: the disk (or the file size limit) is full, so a ${(bytes / 1024 ** 2).toFixed(1)} MB checkpoint cannot be stored; nothing was left under its name. ` +
+        'Free space there (`tlab runs gc` deletes the files no run references), or set train.checkpoint: none to keep no weights',
+      options,
+    );
+  }
+}
+
 /** A run kept no trained weights: not finished, `train.checkpoint: none`, or trained before checkpoints existed. */
 export class NoCheckpointError extends ArtifactError {
   constructor(runId: string, why: string) {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { faultPoint } from '../faults/fault-point.ts';
 import { notRegularFile } from '../files/regular-file.ts';
-import { ArtifactCorruptError, ArtifactMissingError } from './artifact-errors.ts';
+import { isDiskFull } from '../store/disk-full.ts';
+import { ArtifactCorruptError, ArtifactMissingError, ArtifactStoreFullError } from './artifact-errors.ts';
 
 /** What a run's row keeps of an artifact: its content address and size. */
 export interface ArtifactRef {
@@ -48,9 +49,9 @@ export class ArtifactStore {
     const ref = { sha256, bytes: parts.reduce((sum, part) => sum + part.byteLength, 0) };
     // Same content, same name: a file already there (and intact) is this artifact.
     if (fs.existsSync(file) && fs.statSync(file).size === ref.bytes) return ref;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     const temporary = path.join(path.dirname(file), `${temporaryPrefix}${randomBytes(6).toString('hex')}`);
     try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
       const fd = fs.openSync(temporary, 'w');
       try {
         for (const part of parts) {
@@ -65,7 +66,7 @@ export class ArtifactStore {
       fs.renameSync(temporary, file);
     } catch (error) {
       fs.rmSync(temporary, { force: true });
-      throw error;
+      throw isDiskFull(error) ? new ArtifactStoreFullError(this.dir, ref.bytes, { cause: error }) : error;
     }
     return ref;
   }

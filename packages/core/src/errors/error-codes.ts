@@ -86,6 +86,7 @@ export const errorCodes = [
   // trained models and their artifacts
   'TLAB_ARTIFACT_CORRUPT',
   'TLAB_ARTIFACT_MISSING',
+  'TLAB_ARTIFACT_FULL',
   'TLAB_NO_CHECKPOINT',
   'TLAB_EXPORT_INVALID',
   'TLAB_NO_IMAGES',
