@@ -25,6 +25,8 @@ export default tseslint.config(
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // With verbatimModuleSyntax, `import { type A } from 'm'` still loads m: the ML stack behind a type.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
 );

@@ -33,23 +33,13 @@ export { type Preprocessing, preprocessingOf } from './data/preprocessing.ts';
 export { resolveDataset, type ResolveDatasetOptions } from './data/resolve-dataset.ts';
 export { BackendUnavailableError, EngineError } from './engine/engine-error.ts';
 export { libraryVersions } from './engine/library-versions.ts';
-export {
-  type BackendName,
-  backendNames,
-  type EngineInfo,
-  parseBackendName,
-  selectBackend,
-  type SelectBackendOptions,
-} from './engine/select-backend.ts';
+export { type EngineInfo, selectBackend, type SelectBackendOptions } from './engine/select-backend.ts';
 export {
   defaultFeatureCacheBudgetBytes,
   FeatureCache,
   FeatureCacheFullError,
   type FeatureCacheOptions,
   type FeatureCacheStats,
-  type FeaturePrecision,
-  defaultFeaturePrecision,
-  featurePrecisions,
 } from './features/feature-cache.ts';
 export {
   createFeatureProvider,
@@ -58,15 +48,7 @@ export {
   type FeatureRequest,
   type LoadImageBatch,
 } from './features/feature-provider.ts';
-export {
-  createFrozenExtractor,
-  type FrozenEngine,
-  FrozenEngineError,
-  frozenEngines,
-  type FrozenExtractor,
-  type FrozenExtractorOptions,
-  parseFrozenEngine,
-} from './features/frozen-extractor.ts';
+export { createFrozenExtractor, type FrozenExtractor, type FrozenExtractorOptions } from './features/frozen-extractor.ts';
 export { CutoffsNotNestedError, type FrozenPart, loadFrozenPart } from './features/frozen-part.ts';
 export {
   FinetuneUnsupportedError,
@@ -93,6 +75,21 @@ export {
   type OnnxFeatureExtractorOptions,
   type OnnxFeatures,
 } from './onnx/onnx-feature-extractor.ts';
+// The light entry's exports (`@tlab/trainer/options`), here too so that one import serves a module that trains.
+export {
+  type BackendName,
+  backendNames,
+  defaultFeaturePrecision,
+  type ExportFormat,
+  exportFormats,
+  type FeaturePrecision,
+  featurePrecisions,
+  type FrozenEngine,
+  FrozenEngineError,
+  frozenEngines,
+  parseBackendName,
+  parseFrozenEngine,
+} from './options/index.ts';
 export { type EpochMetrics } from './train/epoch-metrics.ts';
 export { NonFiniteLossError, RunInterruptedError } from './train/train-errors.ts';
 export { type TrainProgress, type TrainResult, trainVariant, type TrainVariantInput } from './train/train-variant.ts';
@@ -100,7 +97,7 @@ export { type Classifier, type ClassifierInput, loadClassifier } from './trained
 export { type ClassifiedFile, classifyFiles, type ClassifyFilesOptions, type UnreadableFile } from './trained-model/classify-files.ts';
 export { type ExportInfo, type ExportMetadata, readExportInfo } from './trained-model/export-metadata.ts';
 export { exportClassifier, type ImageClassifier, tfjsClassifier } from './trained-model/image-classifier.ts';
-export { exportFiles, type ExportFormat, exportFormats, writeExport } from './trained-model/write-export.ts';
+export { exportFiles, writeExport } from './trained-model/write-export.ts';
 export { type KerasWeightFile, readKerasWeightFile, type StoredLayerWeights, type StoredWeight } from './weights/keras-weight-file.ts';
 export { locateBackbone, type LocateContext, type LocatedBackbone, type WeightsSettings } from './weights/locate-backbone.ts';
 export { WeightsInvalidError, WeightsMismatchError, WeightsMissingError, WeightsNotFoundError } from './weights/weights-errors.ts';

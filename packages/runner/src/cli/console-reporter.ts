@@ -1,5 +1,5 @@
 import { bestEpochKey, escapeControlCharacters, experimentMetric, timingKeys, type LeaderboardRow, type MetricSpec } from '@tlab/core';
-import { type EngineInfo, type EpochMetrics, type TrainProgress } from '@tlab/trainer';
+import type { EngineInfo, EpochMetrics, TrainProgress } from '@tlab/trainer';
 import type { FrozenEngineInfo, PlannedRow, RunHeader, SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
 import type { SweepSummary } from '../sweep/sweep-summary.ts';
 import { formatDuration, formatMetric, formatParams, formatSummary, formatTable } from './format.ts';

@@ -1,13 +1,5 @@
 import { exitOnUncaught, failureReport, wantsStack } from '@tlab/core';
-import { RunInterruptedError } from '@tlab/trainer';
-import { runSweep } from '../sweep/run-sweep.ts';
-import { runCacheCommand } from './cache-command.ts';
-import { runDoctor } from './doctor.ts';
-import { runEvaluateCommand } from './evaluate-command.ts';
-import { runExportCommand } from './export-command.ts';
-import { runPredictCommand } from './predict-command.ts';
-import { runReproduceCommand } from './reproduce-command.ts';
-import { runAbandonCommand, runGcCommand } from './runs-command.ts';
+import { RunInterruptedError } from '@tlab/trainer/options';
 import { ConsoleReporter } from './console-reporter.ts';
 import { trapInterrupts, type InterruptTrap } from './interrupt-signals.ts';
 import { plainText } from './output.ts';
@@ -31,28 +23,37 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (args.command === 'doctor') return await runDoctor({ ...args, settings: processRunSettings(args.settingFlags) }, plainText(process.stdout));
-    if (args.command === 'cache') return runCacheCommand(args.action, args.cacheDir, plainText(process.stdout));
-    if (args.command === 'runs-gc') return runGcCommand(args.db, plainText(process.stdout));
-    if (args.command === 'runs-abandon') return runAbandonCommand(args.db, plainText(process.stdout));
-    // Loaded on demand: importing the UI (echarts, its routes) took 1.0–1.1 s more than core alone here, a cost other commands need not pay.
-    if (args.command === 'report') return (await import('./report-command.ts')).runReportCommand(args, plainText(process.stdout));
-    if (args.command === 'export') return await runExportCommand(args, processRunSettings(args.settingFlags), plainText(process.stdout));
+    // Each command's modules load when it runs. The ML stack (tfjs, ONNX Runtime, sharp) took 1.0–1.1 s
+    // to import here, the UI (echarts, its routes) as much again, BullMQ and its Redis client more:
+    // `tlab --help` took 2.0 s when main imported every command, 0.7 s since.
+    const out = plainText(process.stdout);
+    if (args.command === 'doctor') return await (await import('./doctor.ts')).runDoctor({ ...args, settings: processRunSettings(args.settingFlags) }, out);
+    if (args.command === 'cache') return (await import('./cache-command.ts')).runCacheCommand(args.action, args.cacheDir, out);
+    if (args.command === 'runs-gc') return (await import('./runs-command.ts')).runGcCommand(args.db, out);
+    if (args.command === 'runs-abandon') return (await import('./runs-command.ts')).runAbandonCommand(args.db, out);
+    if (args.command === 'report') return (await import('./report-command.ts')).runReportCommand(args, out);
+    if (args.command === 'export') return await (await import('./export-command.ts')).runExportCommand(args, processRunSettings(args.settingFlags), out);
     interrupts = trapInterrupts((signal) =>
       process.stderr.write(`\nInterrupting after the current batch (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)…\n`),
     );
     const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal: interrupts.signal };
-    if (args.command === 'predict') return await runPredictCommand(args, processRunSettings(args.settingFlags), io);
-    if (args.command === 'evaluate') return await runEvaluateCommand(args, processRunSettings(args.settingFlags), io);
-    if (args.command === 'reproduce') return await runReproduceCommand(args, processRunSettings(args.settingFlags), { ...io, isTTY: process.stdout.isTTY === true });
-    if (args.command === 'worker') {
-      // Loaded on demand, as BullMQ and its Redis client are.
-      const { runWorkerCommand } = await import('./worker-command.ts');
-      return await runWorkerCommand(args, processRunSettings(args.settingFlags), { ...io, isTTY: process.stdout.isTTY === true });
+    const stdoutIo = { ...io, isTTY: process.stdout.isTTY === true };
+    if (args.command === 'predict') return await (await import('./predict-command.ts')).runPredictCommand(args, processRunSettings(args.settingFlags), io);
+    if (args.command === 'evaluate') return await (await import('./evaluate-command.ts')).runEvaluateCommand(args, processRunSettings(args.settingFlags), io);
+    if (args.command === 'reproduce') return await (await import('./reproduce-command.ts')).runReproduceCommand(args, processRunSettings(args.settingFlags), stdoutIo);
+    if (args.command === 'worker') return await (await import('./worker-command.ts')).runWorkerCommand(args, processRunSettings(args.settingFlags), stdoutIo);
+    const settings = processRunSettings(args.settingFlags);
+    const options = sweepOptionsOf(args, settings);
+    // Forked before this process loads the ML stack, which each worker loads too: a worker received
+    // its first message 0.9 s sooner than when runSweep forked it (4.4 s against 5.3 s after start).
+    const pool = (await import('../distributed/local-workers.ts')).startSweepWorkers(options, settings, args.workers);
+    try {
+      const { runSweep } = await import('../sweep/run-sweep.ts');
+      const outcome = await runSweep({ ...options, pool, reporter: new ConsoleReporter(process.stdout, process.stdout.isTTY === true), signal: interrupts.signal });
+      return outcome.failed > 0 ? 1 : 0;
+    } finally {
+      pool?.close();
     }
-    const reporter = new ConsoleReporter(process.stdout, process.stdout.isTTY === true);
-    const outcome = await runSweep({ ...sweepOptionsOf(args, processRunSettings(args.settingFlags)), reporter, signal: interrupts.signal });
-    return outcome.failed > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof RunInterruptedError) {
       process.stderr.write(`Interrupted: ${interruptedOutcome(error.marked)}.\n`);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TlabError } from '@tlab/core';
-import { exportFormats, featurePrecisions, frozenEngines, type ExportFormat, type FeaturePrecision } from '@tlab/trainer';
+import { exportFormats, featurePrecisions, frozenEngines, type ExportFormat, type FeaturePrecision } from '@tlab/trainer/options';
 import { sweepStrategies, type SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOptions } from '../sweep/run-sweep.ts';
 import type { RunSettings, SettingFlags } from '../settings/run-settings.ts';
@@ -300,7 +300,6 @@ export function sweepOptionsOf(args: SweepArgs, settings: RunSettings): Omit<Swe
     dryRun: args.dryRun,
     strategy: args.strategy,
     featureCache: { precision: args.featurePrecision, budgetBytes: args.cacheBudgetBytes },
-    workers: args.workers,
     queue: args.queue,
   };
 }

@@ -1,10 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { MetricSpec, RunStatus } from '@tlab/core';
-import { RunInterruptedError, type BackboneConfig } from '@tlab/trainer';
+import type { BackboneConfig } from '@tlab/trainer';
+import { RunInterruptedError } from '@tlab/trainer/options';
+import type { RunSettings } from '../settings/run-settings.ts';
 import type { Variant } from '../sweep/identify-variants.ts';
+import type { SweepOptions } from '../sweep/run-sweep.ts';
 import type { SweepStrategy } from '../sweep/plan-groups.ts';
 import type { SweepOutcome, SweepReporter } from '../sweep/sweep-reporter.ts';
+import { onnxThreadsPer } from './onnx-threads.ts';
 import { planVariantJobs, takeJob, type DrawState, type SweepJob } from './sweep-jobs.ts';
 import { WorkerFailedError } from './worker-failed-error.ts';
 import { fatalMessage, forwardingReporter, packVariants, type FromWorker, type ToWorker, type WorkerInit } from './worker-messages.ts';
@@ -26,6 +30,8 @@ export interface WorkerJobsOptions {
 
 /** `tlab sweep --workers N`'s N − 1 worker processes, started before the sweep knows its jobs. */
 export interface WorkerPool {
+  /** ONNX Runtime's threads in each worker, the sweep process's own included: the cores shared out. */
+  readonly onnxThreads: number;
   /** Hands out the pending variants' jobs to the workers until every job is done; stops the workers. */
   train(pending: readonly Variant[], skipped: number, options: WorkerJobsOptions): Promise<SweepOutcome>;
   /** Ends the workers without training (the sweep failed before its first job, or had none). */
@@ -54,9 +60,30 @@ interface Worker {
 }
 
 /**
- * Forks `workers` − 1 worker processes at once, so that each loads its engines (and, told by
- * `warm`, the sweep's backbone) while the sweep reads the spec, identifies the variants and
- * registers the runs; the sweep process is the last worker. Each job message carries its variants
+ * The forked workers a sweep's options ask for, started at once: none for one worker, a dry run or
+ * `--queue`. `tlab sweep` calls this before it loads the ML stack, so that each worker loads its
+ * own while the sweep loads, reads the spec and registers the runs; the caller closes the pool.
+ */
+export function startSweepWorkers(
+  options: Pick<SweepOptions, 'dbFile' | 'cacheDir' | 'dryRun' | 'queue' | 'strategy' | 'featureCache'>,
+  settings: RunSettings,
+  workers: number,
+): WorkerPool | undefined {
+  if (workers < 2 || options.dryRun === true || options.queue !== undefined) return undefined;
+  const init: WorkerInit = {
+    dbFile: path.resolve(options.dbFile),
+    cacheDir: path.resolve(options.cacheDir),
+    strategy: options.strategy ?? 'planned',
+    featureCache: options.featureCache,
+    settings,
+    onnxThreads: onnxThreadsPer(workers),
+  };
+  return startWorkerPool(init, workers);
+}
+
+/**
+ * Forks `workers` − 1 worker processes, each loading its engines (and, told by `warm`, the sweep's
+ * backbone) while the sweep prepares; the sweep process is the last worker. Each job message carries its variants
  * as the sweep identified them (data hashed, layers checked once, here). The workers share the
  * sweep's feature cache, so a job is one variant (see planVariantJobs): each free worker takes the
  * next by `takeJob`, which keeps a second worker off a draw another is still computing while there
@@ -65,7 +92,7 @@ interface Worker {
  * killed mid-job is replaced; its job goes to the new worker, which takes the dead worker's run over
  * at once (its owner's pid is gone) and restarts it from scratch.
  */
-export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
+function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   const pool = new Set<Worker>();
   let onMessage: (worker: Worker, message: FromWorker) => void = (worker, message) => {
     if (message.type === 'ready') worker.ready = true;
@@ -95,6 +122,8 @@ export function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   for (let i = 1; i < workers; i++) spawnWorker();
 
   return {
+    onnxThreads: init.onnxThreads,
+
     close() {
       for (const worker of pool) worker.child?.kill();
     },

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { armFault } from '@tlab/core';
-import { parseBackendName, parseFrozenEngine, type BackendName, type FrozenEngine, type WeightsSettings } from '@tlab/trainer';
+import type { WeightsSettings } from '@tlab/trainer';
+import { parseBackendName, parseFrozenEngine, type BackendName, type FrozenEngine } from '@tlab/trainer/options';
 
 /**
  * Everything a run takes from outside the spec, resolved once per process: a flag first, then the

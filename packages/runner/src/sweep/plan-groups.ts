@@ -1,5 +1,5 @@
 import { canonicalJson, type ResolvedConfig } from '@tlab/core';
-import { type BackboneConfig } from '@tlab/trainer';
+import type { BackboneConfig } from '@tlab/trainer';
 
 export const sweepStrategies = ['planned', 'naive'] as const;
 export type SweepStrategy = (typeof sweepStrategies)[number];

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { type RunEnvironment } from '@tlab/core';
+import type { RunEnvironment } from '@tlab/core';
 import { libraryVersions, type Dataset, type EngineInfo, type FeaturePrecision, type FrozenExtractor } from '@tlab/trainer';
 
 /**

@@ -10,10 +10,8 @@ import type { SweepStrategy } from './plan-groups.ts';
 import type { PlannedRow, SweepOutcome, SweepReporter } from './sweep-reporter.ts';
 import { summarizeSweep } from './sweep-summary.ts';
 import { trainPending, type TrainPendingOptions } from './train-pending.ts';
-import { startWorkerPool } from '../distributed/local-workers.ts';
+import type { WorkerPool } from '../distributed/local-workers.ts';
 import { FrozenPartKeeper } from './frozen-part-keeper.ts';
-import { onnxThreadsPer } from '../distributed/onnx-threads.ts';
-import type { WorkerInit } from '../distributed/worker-messages.ts';
 import { UnknownVariantError } from './unknown-variant-error.ts';
 
 export interface SweepOptions {
@@ -33,8 +31,11 @@ export interface SweepOptions {
   readonly featureCache?: FeatureCacheOptions;
   /** Backend, frozen engine, data root and weights (resolveRunSettings); defaultRunSettings() when absent. */
   readonly settings?: RunSettings;
-  /** Workers training jobs side by side (`--workers`): this process and N − 1 forked ones; this process alone when absent. */
-  readonly workers?: number;
+  /**
+   * `--workers N`'s N − 1 forked workers (startSweepWorkers), started by the caller as early as it
+   * can; this process trains as the last of them. This process alone when absent.
+   */
+  readonly pool?: WorkerPool | undefined;
   /** redis://host:port[/db]: enqueue the jobs for queue workers and commit their results (`--queue`). */
   readonly queue?: string | undefined;
 }
@@ -79,7 +80,6 @@ async function prepareSweep(
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { reporter } = options;
   const settings = options.settings ?? defaultRunSettings();
-  const workers = options.workers ?? 1;
   prepareCacheDir(options.cacheDir);
   // BullMQ and its Redis client load only for --queue: a local sweep and its worker processes skip them.
   let trainOnQueue: typeof import('../distributed/queue/queue-coordinator.ts').trainOnQueue | undefined;
@@ -87,8 +87,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     await (await import('../distributed/queue/queue-connection.ts')).checkQueueReachable(options.queue);
     ({ trainOnQueue } = await import('../distributed/queue/queue-coordinator.ts'));
   }
-  // Forked workers start now: each spends seconds loading its engines while this process prepares.
-  const pool = workers > 1 && !options.dryRun && options.queue === undefined ? startWorkerPool(workerInit(options, settings, workers), workers) : undefined;
+  const { pool } = options;
   let store: Store | undefined;
   // This process's frozen part, kept across the jobs it trains as one of the pool's workers.
   const frozenParts = new FrozenPartKeeper();
@@ -142,7 +141,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
             statusOf: (id) => db.getRun(id)?.status,
             trainHere: (job, jobReporter, signal) =>
               trainPending(db, job.variants, 0, {
-                ...trainingOptions(options, loaded.spec.metric, engine, settings, jobReporter, signal, onnxThreadsPer(workers)),
+                ...trainingOptions(options, loaded.spec.metric, engine, settings, jobReporter, signal, pool.onnxThreads),
                 cutoffs: job.cutoffs,
                 frozenParts,
               }),
@@ -150,21 +149,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     reporter.summary(summarizeSweep(options.dbFile, experiment, loaded.spec.metric));
     return outcome;
   } finally {
-    pool?.close();
     await frozenParts.close();
     store?.close();
   }
-}
-
-function workerInit(options: SweepOptions, settings: RunSettings, workers: number): WorkerInit {
-  return {
-    dbFile: path.resolve(options.dbFile),
-    cacheDir: path.resolve(options.cacheDir),
-    strategy: options.strategy ?? 'planned',
-    featureCache: options.featureCache,
-    settings,
-    onnxThreads: onnxThreadsPer(workers),
-  };
 }
 
 /** How a process trains its pending variants: the sweep itself, or each of its worker processes. */

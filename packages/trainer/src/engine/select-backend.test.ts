@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { parseBackendName, selectBackend } from './select-backend.ts';
+import { parseBackendName } from '../options/backend-names.ts';
+import { selectBackend } from './select-backend.ts';
 
 describe('selectBackend', () => {
   it('settles on wasm once, however many callers ask at the same time', async () => {

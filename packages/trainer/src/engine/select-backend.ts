@@ -3,14 +3,13 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { backendNames, type BackendName } from '../options/backend-names.ts';
 import { BackendUnavailableError } from './engine-error.ts';
 import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
 import { registerWasmDepthwiseConv2DGradients } from './depthwise-conv2d-gradients.ts';
 import { patchWasmConv2DBackpropInput } from './conv2d-backprop-input.ts';
 import { patchWasmKernels } from './wasm-kernel-patches.ts';
 
-export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof backendNames)[number];
 
 export interface EngineInfo {
   readonly backend: BackendName;
@@ -63,17 +62,6 @@ async function select(options: SelectBackendOptions): Promise<EngineInfo> {
     failures.push(`${name}: ${failure}`);
   }
   throw new BackendUnavailableError('any', failures.join('; '));
-}
-
-/** A backend name as the user wrote it (TLAB_BACKEND), checked by name so bad input fails before any work; empty means none. */
-export function parseBackendName(requested: string | undefined): BackendName | undefined {
-  if (requested === undefined || requested === '') return undefined;
-  if (!isBackendName(requested)) throw new BackendUnavailableError(requested, 'unknown backend name');
-  return requested;
-}
-
-function isBackendName(name: string): name is BackendName {
-  return (backendNames as readonly string[]).includes(name);
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {

@@ -3,12 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isDiskFull } from '@tlab/core';
 import { EngineError } from '../engine/engine-error.ts';
+import { defaultFeaturePrecision, type FeaturePrecision } from '../options/feature-precisions.ts';
 import { decodeFloat16, encodeFloat16 } from './float16.ts';
 
-export const featurePrecisions = ['float16', 'float32'] as const;
-export type FeaturePrecision = (typeof featurePrecisions)[number];
-/** float16 halves the cache and, measured on the reference sweep, moved no accuracy. */
-export const defaultFeaturePrecision: FeaturePrecision = 'float16';
 
 export interface FeatureCacheStats {
   readonly file: string;

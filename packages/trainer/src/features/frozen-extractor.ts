@@ -2,11 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createOnnxFeatureExtractor } from '../onnx/onnx-feature-extractor.ts';
 import { onnxBackboneFile } from '../onnx/onnx-backbone-file.ts';
 import { UnsupportedLayerError } from '../onnx/onnx-errors.ts';
-import { EngineError } from '../engine/engine-error.ts';
+import type { FrozenEngine } from '../options/frozen-engines.ts';
 import type { FrozenPart } from './frozen-part.ts';
-
-export const frozenEngines = ['onnx', 'tfjs'] as const;
-export type FrozenEngine = (typeof frozenEngines)[number];
 
 /** Runs the frozen part: pixels in, one NHWC feature map per cutoff out. */
 export interface FrozenExtractor {
@@ -31,12 +28,6 @@ export interface FrozenExtractorOptions {
   readonly onnxThreads?: number | undefined;
 }
 
-export class FrozenEngineError extends EngineError {
-  constructor(requested: string) {
-    super('TLAB_FROZEN_ENGINE', `TLAB_FROZEN_ENGINE=${requested} is not an engine; expected one of: ${frozenEngines.join(', ')}`);
-  }
-}
-
 /**
  * ONNX Runtime runs the frozen convolutions ~8× faster than tfjs's wasm backend (110 vs 13
  * images/s on a 2-core Zen 4, and it uses both cores), so it is the default; a layer the converter does not
@@ -52,13 +43,6 @@ export async function createFrozenExtractor(part: FrozenPart, options: FrozenExt
     }
   }
   return tfjsExtractor(part, options.tfjsThreads);
-}
-
-/** A frozen engine as the user wrote it (TLAB_FROZEN_ENGINE), checked by name; absent or empty means onnx. */
-export function parseFrozenEngine(requested: string | undefined): FrozenEngine {
-  const engine = requested === undefined || requested === '' ? 'onnx' : requested;
-  if (!(frozenEngines as readonly string[]).includes(engine)) throw new FrozenEngineError(engine);
-  return engine as FrozenEngine;
 }
 
 async function onnxExtractor(part: FrozenPart, cacheDir: string, threads: number | undefined): Promise<FrozenExtractor> {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExportInvalidError, preprocessingModes, type PreprocessingMode } from '@tlab/core';
 import type { Preprocessing } from '../data/preprocessing.ts';
-import { exportFiles, type ExportFormat } from './write-export.ts';
+import type { ExportFormat } from '../options/export-formats.ts';
+import { exportFiles } from './write-export.ts';
 
 /**
  * `metadata.json` of an export. The first fields are Teachable Machine's (labels in output order,

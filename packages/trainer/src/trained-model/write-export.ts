@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { convertToOnnx } from '../onnx/convert-to-onnx.ts';
-
-export const exportFormats = ['tfjs', 'onnx'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+import type { ExportFormat } from '../options/export-formats.ts';
 
 /** The file names Teachable Machine's image-model export uses (plus model.onnx for ONNX). */
 export const exportFiles = { modelJson: 'model.json', weights: 'weights.bin', onnx: 'model.onnx', metadata: 'metadata.json' } as const;
