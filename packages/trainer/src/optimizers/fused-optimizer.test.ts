@@ -47,6 +47,26 @@ describe('fused optimizers on wasm', () => {
     tf.dispose(initial);
   });
 
+  it.each(['rmsprop', 'adam'] as const)('%s updates its slots in place and gives the variable new memory, which a packed matMul operand needs', (name) => {
+    const optimizer = makeOptimizer(name, 1e-2);
+    const [variable, other] = initialValues();
+    const step = (seed: number) => {
+      const gradient = tf.randomNormal(variable!.shape, 0, 1, 'float32', seed);
+      optimizer.applyGradients([{ name: variable!.name, tensor: gradient }]);
+      gradient.dispose();
+    };
+    // The slots are private: read here by the name the class keeps them under.
+    const slotsOf = () => (optimizer as unknown as { slots: Map<string, tf.Variable[]> }).slots.get(variable!.name)!.map((slot) => slot.dataId);
+    step(1);
+    const [valueMemory, slotMemory] = [variable!.dataId, slotsOf()];
+    step(2);
+    expect(variable!.dataId).not.toBe(valueMemory);
+    expect(slotsOf()).toEqual(slotMemory);
+    expect(slotMemory).toHaveLength(name === 'adam' ? 2 : 1);
+    tf.dispose([variable!, other!]);
+    optimizer.dispose();
+  });
+
   it.each(optimizerNames)('%s leaves no tensors or bytes behind once disposed', (name) => {
     const before = tf.memory();
     train(makeOptimizer(name, 1e-2), 2);

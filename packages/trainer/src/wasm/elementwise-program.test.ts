@@ -50,6 +50,20 @@ describe('elementwise programs compiled to wasm', () => {
     expect(Array.from(heap.subarray(0, length))).toEqual(Array.from({ length }, (_, i) => Math.fround(i + Math.fround(third(i) * third(i)))));
   });
 
+  it('updates several arrays in place when each reads the others (SIMD body and scalar tail)', () => {
+    // Each output reads both inputs: storing one before the other is computed would feed it a new value.
+    const rotate = elementwiseProgram('rotate', ['a', 'b'], [], (x) => ({ a: add(x.a, x.b), b: sub(x.a, x.b) }));
+    const memory = new Memory({ initial: 1 });
+    const heap = new Float32Array(memory.buffer);
+    const length = 11;
+    const [a, b] = [Array.from({ length }, (_, i) => Math.fround(i / 7)), Array.from({ length }, (_, i) => Math.fround(1 - i / 5))];
+    heap.set(a, 0);
+    heap.set(b, 100);
+    new ElementwiseKernels([rotate], memory).run(rotate, [0, 400], [0, 400], length, []);
+    expect(Array.from(heap.subarray(0, length))).toEqual(a.map((v, i) => Math.fround(v + b[i]!)));
+    expect(Array.from(heap.subarray(100, 100 + length))).toEqual(a.map((v, i) => Math.fround(v - b[i]!)));
+  });
+
   it('refuses a call with the wrong number of operands', () => {
     const kernels = new ElementwiseKernels([program], new Memory({ initial: 1 }));
     expect(() => kernels.run(program, [0], [8, 16], 1, [1, 1])).toThrow(/takes 2 inputs, 2 outputs and 2 scalars/);

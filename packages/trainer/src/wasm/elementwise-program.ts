@@ -92,12 +92,19 @@ function compileLoop(program: ElementwiseProgram, lanes: Lanes): FunctionDefinit
         return [...emit(expression.a), ...emit(expression.b), ...binaryOpcode[lanes][expression.op]];
     }
   };
-  const stores = program.expressions.flatMap((expression, index) => [
-    ...address(program.inputs.length + index),
-    ...emit(expression),
-    ...(vector ? op.v128Store : op.f32Store),
-    ...alignment,
-  ]);
+  // Every output is computed before the first is stored, so that an output may overwrite an input in
+  // place (the fused optimizers update their variables so) while later outputs still read the input.
+  const outputLocals = program.expressions.map(() => newLocal());
+  const stores = [
+    ...program.expressions.flatMap((expression, index) => [...emit(expression), ...op.localSet, ...unsignedLeb128(outputLocals[index]!)]),
+    ...outputLocals.flatMap((local, index) => [
+      ...address(program.inputs.length + index),
+      ...op.localGet,
+      ...unsignedLeb128(local),
+      ...(vector ? op.v128Store : op.f32Store),
+      ...alignment,
+    ]),
+  ];
   const body = [
     ...prologue,
     ...op.block,
