@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStore, type EpochRecord } from '@tlab/core';
+import { artifactsDirOf, openStore, type EpochRecord } from '@tlab/core';
 
 /**
  * The reference sweep's workspace: bench/specs/reference-sweep.yaml on a fixed subset of
@@ -46,6 +46,9 @@ export function referenceWorkspace(benchName: string): ReferenceWorkspace {
       const result = spawnSync('/usr/bin/time', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
       const seconds = (performance.now() - started) / 1000;
       if (result.status !== 0) throw new Error(`${name} failed (${result.status}):\n${result.stderr}`);
+      // Written and timed, the checkpoints (147 MiB per Flatten head, 1.8 GB per sweep) are not needed:
+      // the distributed bench left 12 GB behind, and repeated runs once filled the disk.
+      rmSync(artifactsDirOf(db), { recursive: true, force: true });
       const peakKb = Number(result.stderr.trim().split('\n').at(-1));
       console.log(`   ${name}: ${seconds.toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
       return { seconds, peakRssMb: peakKb / 1024, db };
