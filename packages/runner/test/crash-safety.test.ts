@@ -32,6 +32,8 @@ function snapshot(dbFile: string): Snapshot {
   const db = new Database(dbFile, { readonly: true });
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // Killed while creating the DB, before its first migration committed: nothing stored yet.
+    if (db.pragma('user_version', { simple: true }) === 0) return { done: new Map(), results: new Map(), statuses: [] };
     const runs = db.prepare('SELECT * FROM runs ORDER BY variant_index').all() as Array<Record<string, unknown>>;
     const done = new Map<string, string>();
     const results = new Map<string, string>();
