@@ -9,6 +9,7 @@ import { registerWasmConv2DBackpropFilter } from './conv2d-backprop-filter.ts';
 import { registerWasmDepthwiseConv2DGradients } from './depthwise-conv2d-gradients.ts';
 import { patchWasmConv2DBackpropInput } from './conv2d-backprop-input.ts';
 import { patchWasmKernels } from './wasm-kernel-patches.ts';
+import { widenV8HeapGrowth } from './v8-heap-growth.ts';
 
 
 export interface EngineInfo {
@@ -45,6 +46,8 @@ export function selectBackend(options: SelectBackendOptions = {}): Promise<Engin
 async function select(options: SelectBackendOptions): Promise<EngineInfo> {
   const { requested } = options;
   const warn = options.warn ?? ((message: string) => console.warn(message));
+  // Every process that trains selects its engine first, once.
+  widenV8HeapGrowth();
   const order: readonly BackendName[] = requested ? [requested] : backendNames;
   const failures: string[] = [];
   for (const name of order) {
