@@ -31,6 +31,7 @@ export { classMetrics, type ClassMetrics } from './metrics/class-metrics.ts';
 export { createRandom, deriveSeed, type Random, shuffledIndices } from './random/seeded-random.ts';
 export { type ArchitectureName, architectureNames } from './spec/architecture-names.ts';
 export { canonicalJson } from './text/canonical-json.ts';
+export { isAugmenting, samplesPerEpoch, uncachedFeatureImages } from './spec/epoch-samples.ts';
 export { specFacts, type SpecFacts, variantBase } from './spec/spec-facts.ts';
 export { escapeControlCharacters } from './text/control-characters.ts';
 export { notRegularFile } from './files/regular-file.ts';

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '@tlab/core';
+import { augmentPresets, openStore, type AugmentPresetName } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
 import { storedRuns, tinyExperiment } from '../../test/tiny-experiment.ts';
 import { planJobs, planVariantJobs, takeJob, type DrawState } from './sweep-jobs.ts';
@@ -22,11 +22,12 @@ function sweep(ex: ReturnType<typeof tinyExperiment>, db: string, workers: numbe
 }
 
 describe('tlab sweep --workers', () => {
-  const variant = (id: string, seed: number, augment: string, cutoff = 'block1') => ({
+  const variant = (id: string, seed: number, augment: AugmentPresetName, cutoff = 'block1', images = { train: 4, validation: 2 }) => ({
     id,
     index: Number(id.slice(1)),
     frozenCutoff: cutoff,
-    config: { seed, augment, backbone: { name: 'tiny_cnn', cutoff }, data: { image_size: [16, 16] } },
+    config: { seed, augment: augmentPresets[augment], backbone: { name: 'tiny_cnn', cutoff }, data: { image_size: [16, 16] }, train: { epochs: 2, batch_size: 2 } },
+    dataset: { train: new Array(images.train), validation: new Array(images.validation) },
   });
 
   it('plans one job per augmentation draw, and halves the largest jobs when there are fewer jobs than workers', () => {
@@ -62,6 +63,17 @@ describe('tlab sweep --workers', () => {
     expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v1' });
     expect(takeJob(queue, draws)!.variants[0]).toMatchObject({ id: 'v3' });
     expect(takeJob(queue, draws)).toBeUndefined();
+  });
+
+  it("hands out first the draws whose first run computes the most features", () => {
+    const order = (none: { train: number; validation: number }, light: { train: number; validation: number }) =>
+      planVariantJobs('e', [variant('v0', 1, 'none', 'block1', none), variant('v1', 1, 'light', 'block1', light)] as never[], 'planned').flatMap(
+        (job) => job.variants.map((v: { id: string }) => v.id),
+      );
+    // An augmented draw computes every epoch's images (2 × 40 + 10 = 90 against 60 + 10)…
+    expect(order({ train: 60, validation: 10 }, { train: 40, validation: 10 })).toEqual(['v1', 'v0']);
+    // …an un-augmented one its training images once (100 + 10 against 2 × 40 + 10).
+    expect(order({ train: 100, validation: 10 }, { train: 40, validation: 10 })).toEqual(['v0', 'v1']);
   });
 
   it('trains every variant once in the sweep process and a forked worker, with the same numbers as one process', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureProvider } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
-import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, shuffledIndices, timingMetrics } from '@tlab/core';
+import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, isAugmenting, samplesPerEpoch, shuffledIndices, timingMetrics } from '@tlab/core';
 import type { ArtifactRef, AugmentConfig, Checkpoint, Confusion, MetricSpec, ResolvedConfig, SamplePrediction } from '@tlab/core';
 import { snapshotTrainableWeights, type WeightSnapshot } from '../model/trained-weights.ts';
 import { EarlyStopping } from './early-stopping.ts';
@@ -249,10 +249,6 @@ interface Sample {
   readonly sampleId: number;
 }
 
-function samplesPerEpoch(trainSize: number, config: ResolvedConfig): number {
-  return config.train.steps_per_epoch ? config.train.steps_per_epoch * config.train.batch_size : trainSize;
-}
-
 /**
  * The epoch's batches in order: a fresh seeded shuffle per epoch, extended by further shuffles when
  * `steps_per_epoch` asks for more samples than the split holds (as a Keras generator would loop).
@@ -337,19 +333,6 @@ async function pipeline<B, T extends tf.Tensor>(
       throw error;
     }
   }
-}
-
-function isAugmenting(augment: AugmentConfig): boolean {
-  return (
-    augment.rotation_range > 0 ||
-    augment.width_shift_range > 0 ||
-    augment.height_shift_range > 0 ||
-    augment.shear_range > 0 ||
-    (Array.isArray(augment.zoom_range) ? augment.zoom_range[0] !== 1 || augment.zoom_range[1] !== 1 : augment.zoom_range > 0) ||
-    augment.horizontal_flip ||
-    augment.vertical_flip ||
-    augment.brightness_range !== null
-  );
 }
 
 function labelTensor(labels: readonly number[], classCount: number): tf.Tensor {
