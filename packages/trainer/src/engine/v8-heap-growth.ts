@@ -10,8 +10,8 @@ import v8 from 'node:v8';
  * a mark-compact ends: about 3 mark-compacts per second of training, whose marking threads took
  * ~11% of a core (sampled per thread). One worker hides that on the idle core; two workers on two
  * cores pay it in their runs. Measured on the reference sweep's cached runs: 38 → 15
- * mark-compacts on a two-run sweep (none left during training), and a run 7.1 → 5.8 s beside
- * another worker (5.5 s alone).
+ * mark-compacts on a two-run sweep (none left during training), and a run 7.1 → 5.45 s beside
+ * another worker (5.5–5.6 s alone).
  *
  * V8 reads this flag each time it computes a heap limit (heap/memory-controller.cc), so setting it
  * once the process runs takes effect at the next mark-compact; its test checks that in a child
