@@ -64,12 +64,17 @@ export class DbNewerSchemaError extends StoreError {
   }
 }
 
-/** Read-only opens cannot migrate, so a DB that no writer has brought up to date yet cannot be read. */
+/**
+ * Read-only opens cannot migrate, so a DB that no writer has brought up to date yet cannot be read.
+ * Version 0 is a DB whose first migration never committed: what a sweep killed while creating it leaves.
+ */
 export class DbOlderSchemaError extends StoreError {
   constructor(file: string, fileVersion: number, knownVersion: number) {
     super(
       'TLAB_DB_OLDER_SCHEMA',
-      `results DB ${file} has schema version ${fileVersion}, older than version ${knownVersion} that this tlab reads; open it once for writing (e.g. run a sweep) to migrate it`,
+      fileVersion === 0
+        ? `results DB ${file} holds no results yet: it was created but never set up (a sweep stopped while creating it); run a sweep on it to set it up`
+        : `results DB ${file} has schema version ${fileVersion}, older than version ${knownVersion} that this tlab reads; open it once for writing (e.g. run a sweep) to migrate it`,
     );
   }
 }
