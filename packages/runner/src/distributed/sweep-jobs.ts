@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { uncachedFeatureImages } from '@tlab/core';
+import type { Dataset } from '@tlab/trainer';
 import { drawKey, planGroups, type FrozenVariant, type SweepStrategy } from '../sweep/plan-groups.ts';
 
 /** Variants one worker trains together, so that what they share is computed once. */
@@ -53,19 +54,13 @@ export function planJobs<V extends JobVariant>(experiment: string, variants: rea
  * last, with the other workers idle through it, and the sweep process, ready before its forked
  * workers, takes the longest (the reference sweep's augmented draw: 500 images against 300).
  */
-export function planVariantJobs<V extends JobVariant & { readonly dataset: SplitSizes }>(experiment: string, variants: readonly V[], strategy: SweepStrategy): SweepJob<V>[] {
+export function planVariantJobs<V extends JobVariant & { readonly dataset: Pick<Dataset, 'train' | 'validation'> }>(experiment: string, variants: readonly V[], strategy: SweepStrategy): SweepJob<V>[] {
   const firstRunImages = (part: Omit<SweepJob<V>, 'id'>) =>
     Math.max(...part.variants.map((v) => uncachedFeatureImages(v.config, v.dataset.train.length, v.dataset.validation.length)));
   return drawParts(variants, strategy)
     .map((part) => ({ part, images: firstRunImages(part) }))
     .sort((a, b) => b.images - a.images)
     .flatMap(({ part }) => part.variants.map((variant) => ({ ...part, id: jobId(experiment, [variant]), variants: [variant] })));
-}
-
-/** What scheduling needs of a variant's dataset: the size of each split. */
-interface SplitSizes {
-  readonly train: { readonly length: number };
-  readonly validation: { readonly length: number };
 }
 
 /** A draw's features, as workers sharing one cache have them: a worker is computing them, or they are cached. */
