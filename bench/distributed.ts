@@ -7,11 +7,14 @@
  * trains the same in any process). The Flatten heads' checkpoints (147 MiB) pass through the
  * coordinator's artifact folder, which the workers share here.
  *
- * The three configurations run `rounds` times, in turn, and each is timed by its fastest round: on
- * this VM the same commit's two-worker sweep took anywhere from 66 to 92 s within one hour, while
- * a compute loop, a memory copy and a wasm matMul slowed by 12% at most with a twin beside them. A
- * slow spell of the host only ever adds time, and taking turns gives every configuration the same
- * chance of a quiet one. Every round is printed.
+ * The three configurations run `rounds` times, in turn (one and two local workers swap places every
+ * other round), and each is timed by its fastest round: on this VM the same commit's one-worker
+ * sweep took anywhere from 72.6 to 96.0 s and its two-worker sweep from 50.7 to 65.9 s within one
+ * hour, while a compute loop, a memory copy and a wasm matMul slowed by 12% at most with a twin
+ * beside them. A slow spell of the host only ever adds time, and taking turns gives every
+ * configuration the same chance of a quiet one. Every round is printed, with its CPU time: two
+ * workers' CPU time over the cores is the least wall time any scheduling could reach, which bounds
+ * the speedup (`local_speedup_ceiling`) independently of how the jobs are handed out.
  *
  *   npm run bench -- distributed [--rounds N]   (default 2)
  */
@@ -64,8 +67,12 @@ const ones: Timed[] = [];
 const twos: Timed[] = [];
 const queues: Timed[] = [];
 for (let round = 1; round <= rounds; round++) {
-  ones.push(sweep(`workers1-${round}`, ['--workers', '1', '--cache-dir', path.join(work, `cache-1-${round}`)]));
-  twos.push(sweep(`workers2-${round}`, ['--workers', '2', '--cache-dir', path.join(work, `cache-2-${round}`)]));
+  const local = [
+    () => ones.push(sweep(`workers1-${round}`, ['--workers', '1', '--cache-dir', path.join(work, `cache-1-${round}`)])),
+    () => twos.push(sweep(`workers2-${round}`, ['--workers', '2', '--cache-dir', path.join(work, `cache-2-${round}`)])),
+  ];
+  // Every other round starts with two workers, so a host that slows down or speeds up during the bench favours neither.
+  for (const run of round % 2 === 1 ? local : local.reverse()) run();
   if (hasRedis) queues.push(await queueSweep(round));
 }
 const fastest = (runs: readonly Timed[]): Timed => runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
@@ -76,6 +83,10 @@ const queue = queues.length > 0 ? fastest(queues) : undefined;
 // Every run against one worker's first round: the rounds of one worker must agree with each other too.
 const diff = Math.max(...[...ones, ...twos, ...queues].map((run) => maxMetricDiff(run.db, ones[0]!.db)));
 const speedup = one.seconds / two.seconds;
+// Two workers can at best keep every core busy all the time: their CPU time over the cores bounds
+// their wall time from below, and so the speedup from above, however the jobs are scheduled.
+const cores = os.availableParallelism();
+const ceiling = one.seconds / (two.cpuSeconds / cores);
 const queueSpeedup = queue === undefined ? Number.NaN : one.seconds / queue.seconds;
 // What the queue (a coordinator and two `tlab worker`s) costs beyond two local workers, per job.
 const overheadMs = queue === undefined ? Number.NaN : ((queue.seconds - two.seconds) * 1000) / queueJobs;
@@ -84,11 +95,13 @@ const listed = (runs: readonly Timed[]) => runs.map((run) => run.seconds.toFixed
 console.log(`
 one worker            ${one.seconds.toFixed(1)} s   fastest of ${listed(ones)}
 two local workers     ${two.seconds.toFixed(1)} s   fastest of ${listed(twos)}
-                      local speedup ${speedup.toFixed(2)}× (target ≥ 1.6) on ${os.availableParallelism()} cores; round by round ${ones.map((run, i) => (run.seconds / twos[i]!.seconds).toFixed(2)).join(', ')}
+                      local speedup ${speedup.toFixed(2)}× (target ≥ 1.6) on ${cores} cores; round by round ${ones.map((run, i) => (run.seconds / twos[i]!.seconds).toFixed(2)).join(', ')}
+                      CPU time ${one.cpuSeconds.toFixed(1)} s with one worker, ${two.cpuSeconds.toFixed(1)} s with two: at most ${ceiling.toFixed(2)}× with every core busy throughout
 queue, two workers    ${shown(queue?.seconds ?? Number.NaN, 1)} s   fastest of ${listed(queues)}; queue speedup ${shown(queueSpeedup, 2)}×, ${shown(overheadMs, 0)} ms per job more than local
 largest per-epoch metric difference against one worker: ${diff}
 work folder: ${work}`);
 console.log(
   `BENCH distributed workers1_s=${one.seconds.toFixed(1)} workers2_s=${two.seconds.toFixed(1)} local_speedup=${speedup.toFixed(2)} ` +
+    `workers1_cpu_s=${one.cpuSeconds.toFixed(1)} workers2_cpu_s=${two.cpuSeconds.toFixed(1)} local_speedup_ceiling=${ceiling.toFixed(2)} ` +
     `queue_speedup=${shown(queueSpeedup, 2)} queue_overhead_ms_per_job=${shown(overheadMs, 0)} max_metric_diff=${diff}`,
 );

@@ -15,6 +15,8 @@ const source = path.resolve(process.env['TLAB_DATA_ROOT'] ?? path.join(root, '..
 
 export interface Timed {
   readonly seconds: number;
+  /** User + system CPU time of the sweep and of every process it started (GNU time counts the reaped children). */
+  readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly db: string;
 }
@@ -39,8 +41,8 @@ export function referenceWorkspace(benchName: string): ReferenceWorkspace {
     dataRoot: subset,
     sweep(name, flags) {
       const db = path.join(work, `${name}.db`);
-      // GNU time's last stderr line is the peak RSS in KB.
-      const args = ['-f', '%M', process.execPath, path.join(root, 'packages/runner/bin/tlab.js'), 'sweep', '--spec', spec, '--data-root', subset, '--db', db, ...flags];
+      // GNU time's last stderr line: user and system CPU seconds, peak RSS in KB.
+      const args = ['-f', '%U %S %M', process.execPath, path.join(root, 'packages/runner/bin/tlab.js'), 'sweep', '--spec', spec, '--data-root', subset, '--db', db, ...flags];
       console.log(`\n== ${name}: tlab sweep ${flags.join(' ')}`);
       const started = performance.now();
       const result = spawnSync('/usr/bin/time', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
@@ -49,9 +51,10 @@ export function referenceWorkspace(benchName: string): ReferenceWorkspace {
       // Written and timed, the checkpoints (147 MiB per Flatten head, 1.8 GB per sweep) are not needed:
       // the distributed bench left 12 GB behind, and repeated runs once filled the disk.
       rmSync(artifactsDirOf(db), { recursive: true, force: true });
-      const peakKb = Number(result.stderr.trim().split('\n').at(-1));
-      console.log(`   ${name}: ${seconds.toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
-      return { seconds, peakRssMb: peakKb / 1024, db };
+      const [user, system, peakKb] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+      const cpuSeconds = user + system;
+      console.log(`   ${name}: ${seconds.toFixed(1)} s, CPU ${cpuSeconds.toFixed(1)} s (system ${system.toFixed(1)}), peak RSS ${(peakKb / 1024).toFixed(0)} MB`);
+      return { seconds, cpuSeconds, peakRssMb: peakKb / 1024, db };
     },
   };
 }
