@@ -48,7 +48,7 @@ export {
   type FeatureRequest,
   type LoadImageBatch,
 } from './features/feature-provider.ts';
-export { createFrozenExtractor, type FrozenExtractor, type FrozenExtractorOptions } from './features/frozen-extractor.ts';
+export { createFrozenExtractor, openConvertedFrozenPart, type FrozenExtractor, type FrozenExtractorOptions } from './features/frozen-extractor.ts';
 export { CutoffsNotNestedError, type FrozenPart, loadFrozenPart } from './features/frozen-part.ts';
 export {
   FinetuneUnsupportedError,

@@ -39,7 +39,8 @@ export interface WorkerPool {
   /**
    * Has every forked worker load the sweep's first backbone while the sweep is still checking it
    * (later calls are ignored: a job waits for its worker's warming, so warming every backbone of a
-   * sweep with several would delay the first job behind ones it does not need).
+   * sweep with several would delay the first job behind ones it does not need). Only for a frozen
+   * part on tfjs: on ONNX Runtime the workers open the file the sweep converts instead (see train).
    */
   readonly warm: (backbone: BackboneConfig, imageSize: [number, number]) => void;
 }
@@ -82,8 +83,8 @@ export function startSweepWorkers(
 }
 
 /**
- * Forks `workers` − 1 worker processes, each loading its engines (and, told by `warm`, the sweep's
- * backbone) while the sweep prepares; the sweep process is the last worker. Each job message
+ * Forks `workers` − 1 worker processes, each loading its engines (and, told by `warm` with a tfjs
+ * frozen part, the sweep's backbone) while the sweep prepares; the sweep process is the last worker. Each job message
  * carries its variants as the sweep identified them (data hashed, layers checked once, here). The
  * workers share the sweep's feature cache, so a job is one variant (see planVariantJobs): each free
  * worker takes the next by `takeJob`, which keeps a second worker off a draw another is still
@@ -99,6 +100,12 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   };
   let onExit: (worker: Worker, code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
   let warming: ToWorker | undefined;
+  // With the frozen part on ONNX Runtime, the forked workers take their first jobs once the sweep
+  // process's first job has opened its frozen part: the `.onnx` file it converted is then there for
+  // them to open without building the backbone in tfjs (FrozenGroupSession). Building and converting
+  // their own copy cost each forked worker about 3.5 CPU-seconds and its page faults, which two
+  // cores paid for in the sweep's time (README, Scaling out).
+  const convertsFirst = init.settings.frozenEngine === 'onnx';
 
   const spawnWorker = (): void => {
     const child = fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -129,7 +136,7 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
     },
 
     warm(backbone, imageSize) {
-      if (warming !== undefined) return;
+      if (warming !== undefined || convertsFirst) return;
       warming = { type: 'warm', backbone, imageSize };
       for (const { child } of pool) if (child !== undefined) sendTo(child, warming);
     },
@@ -143,6 +150,7 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
       const enginesShown = new Set<string>();
       let started = 0;
       let stopping: Error | undefined;
+      let holding = convertsFirst;
 
       return new Promise<SweepOutcome>((resolve, reject) => {
         const finish = () => {
@@ -164,13 +172,23 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
           if (worker.job !== undefined && !draws.has(worker.job.draw)) draws.set(worker.job.draw, 'computing');
           worker.take(worker.job, options.metric);
         };
+        // Hands the held forked workers their first jobs (see convertsFirst).
+        const release = () => {
+          if (!holding) return;
+          holding = false;
+          for (const worker of pool) if (worker !== here && worker.ready && worker.job === undefined) next(worker);
+        };
 
         onMessage = (worker, message) => {
+          // The sweep process's first job reports its engines once its frozen part is open, and
+          // reports done or fatal however it went.
+          if (worker === here && message.type !== 'report') release();
           switch (message.type) {
             case 'ready':
               worker.ready = true;
-              return next(worker);
+              return holding && worker !== here ? undefined : next(worker);
             case 'report':
+              if (worker === here && message.method === 'engine') release();
               if (message.method === 'runStarted') {
                 // Positions count over the whole sweep, not one worker's job.
                 const [run] = message.args as Parameters<SweepReporter['runStarted']>;
@@ -217,17 +235,19 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
           finish();
         };
 
-        const here = sweepProcessWorker(options.trainHere, {
+        const here: Worker = sweepProcessWorker(options.trainHere, {
           emit: (message) => onMessage(here, message),
           exit: (code) => {
             pool.delete(here);
+            release();
             onExit(here, code, null);
           },
         });
         pool.add(here);
         // The sweep process takes the first job: its engines are loaded already.
         next(here);
-        for (const worker of pool) if (worker !== here && worker.ready) next(worker);
+        if (here.job === undefined) holding = false;
+        if (!holding) for (const worker of pool) if (worker !== here && worker.ready) next(worker);
         finish();
       });
     },

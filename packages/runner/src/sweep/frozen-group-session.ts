@@ -3,23 +3,29 @@ import {
   createFrozenExtractor,
   CutoffsNotNestedError,
   loadFrozenPart,
+  openConvertedFrozenPart,
   type FrozenExtractor,
   type FrozenExtractorOptions,
   type FrozenPart,
 } from '@tlab/trainer';
 import type { FrozenGroup } from './plan-groups.ts';
 
+/** A group of variants of one backbone: they share its weightsHash, which names its converted file. */
+export type WeightedGroup = FrozenGroup<{ readonly weightsHash: string }>;
+
 /**
- * Opens a group's frozen part on first use and keeps it for every variant of the group. Cutoffs on
- * separate branches of a network cannot share one pass; they get one part each.
+ * Opens a group's frozen part on first use and keeps it for every variant of the group: from the
+ * `.onnx` file converted before, by this process or another sharing the cache (a local worker's
+ * jobs, a resumed sweep), else built and converted here. Cutoffs on separate branches of a network
+ * cannot share one pass; they get one part each.
  */
 export class FrozenGroupSession {
   private shared: Promise<FrozenExtractor> | undefined;
   private readonly perCutoff = new Map<string, Promise<FrozenExtractor>>();
-  private readonly opened: Array<{ part: FrozenPart; extractor: FrozenExtractor }> = [];
+  private readonly opened: Array<{ part: FrozenPart | undefined; extractor: FrozenExtractor }> = [];
 
   constructor(
-    private readonly group: FrozenGroup<unknown>,
+    private readonly group: WeightedGroup,
     private readonly options: FrozenExtractorOptions,
   ) {}
 
@@ -41,12 +47,20 @@ export class FrozenGroupSession {
   async close(): Promise<void> {
     for (const { part, extractor } of this.opened.splice(0)) {
       await extractor.dispose();
-      part.dispose();
+      part?.dispose();
     }
   }
 
   private async open(cutoffs: readonly string[]): Promise<FrozenExtractor> {
-    const part = await loadFrozenPart({ ...this.group.backbone, cutoff: cutoffs[0]! }, cutoffs, this.group.imageSize);
+    const { backbone, imageSize, variants } = this.group;
+    const weightsHash = variants[0]?.weightsHash;
+    const converted = weightsHash === undefined ? undefined : await openConvertedFrozenPart({ ...backbone, cutoff: cutoffs[0]! }, cutoffs, imageSize, weightsHash, this.options);
+    if (converted !== undefined) {
+      this.opened.push({ part: undefined, extractor: converted });
+      faultPoint('model-load');
+      return converted;
+    }
+    const part = await loadFrozenPart({ ...backbone, cutoff: cutoffs[0]! }, cutoffs, imageSize);
     faultPoint('model-load');
     try {
       const extractor = await createFrozenExtractor(part, this.options);

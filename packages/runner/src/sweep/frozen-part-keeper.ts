@@ -1,7 +1,6 @@
 import { canonicalJson } from '@tlab/core';
 import type { FrozenExtractorOptions } from '@tlab/trainer';
-import { FrozenGroupSession } from './frozen-group-session.ts';
-import type { FrozenGroup } from './plan-groups.ts';
+import { FrozenGroupSession, type WeightedGroup } from './frozen-group-session.ts';
 
 /**
  * The last group's frozen part, kept open from one `trainPending` call to the next: a local
@@ -12,7 +11,7 @@ import type { FrozenGroup } from './plan-groups.ts';
 export class FrozenPartKeeper {
   private kept: { readonly key: string; readonly session: FrozenGroupSession } | undefined;
 
-  async session(group: FrozenGroup<unknown>, options: FrozenExtractorOptions): Promise<FrozenGroupSession> {
+  async session(group: WeightedGroup, options: FrozenExtractorOptions): Promise<FrozenGroupSession> {
     const key = canonicalJson({ backbone: group.backbone, size: group.imageSize, cutoffs: group.cutoffs });
     if (this.kept?.key === key) return this.kept.session;
     await this.close();

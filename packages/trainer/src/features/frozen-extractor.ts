@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { createOnnxFeatureExtractor } from '../onnx/onnx-feature-extractor.ts';
-import { onnxBackboneFile } from '../onnx/onnx-backbone-file.ts';
+import type { BackboneConfig } from '../backbones/backbone.ts';
+import { modelSourceFor } from '../backbones/model-source.ts';
+import { pathExists } from '../data/build-folder-once.ts';
+import { createOnnxFeatureExtractor, type OnnxFeatureExtractor } from '../onnx/onnx-feature-extractor.ts';
+import { onnxBackboneFile, onnxBackbonePath } from '../onnx/onnx-backbone-file.ts';
 import { UnsupportedLayerError } from '../onnx/onnx-errors.ts';
 import type { FrozenEngine } from '../options/frozen-engines.ts';
 import type { FrozenPart } from './frozen-part.ts';
@@ -45,18 +48,47 @@ export async function createFrozenExtractor(part: FrozenPart, options: FrozenExt
   return tfjsExtractor(part, options.tfjsThreads);
 }
 
+/**
+ * The frozen part of `backbone` for `cutoffs` from the `.onnx` file a process sharing `cacheDir`
+ * converted before, without building the backbone in tfjs (the embedded InceptionV3's build took
+ * about 2.5 CPU-seconds and its own heap here); undefined when the engine is not ONNX Runtime or
+ * no such file exists yet. `weightsHash` is the source model's, as a variant records it.
+ */
+export async function openConvertedFrozenPart(
+  backbone: BackboneConfig,
+  cutoffs: readonly string[],
+  imageSize: [number, number],
+  weightsHash: string,
+  options: FrozenExtractorOptions,
+): Promise<FrozenExtractor | undefined> {
+  if (options.engine !== 'onnx') return undefined;
+  const name = modelSourceFor(backbone, imageSize).label;
+  const file = onnxBackbonePath({ name, weightsHash, outputs: cutoffs, imageSize }, options.cacheDir);
+  if (!(await pathExists(file))) return undefined;
+  const session = await createOnnxFeatureExtractor(file, options.onnxThreads === undefined ? {} : { threads: options.onnxThreads });
+  return onnxFrozenExtractor(session, session.outputs, session.featureShapes, imageSize);
+}
+
 async function onnxExtractor(part: FrozenPart, cacheDir: string, threads: number | undefined): Promise<FrozenExtractor> {
   const file = await onnxBackboneFile(part.backbone, part.cutoffs, cacheDir);
   const session = await createOnnxFeatureExtractor(file, threads === undefined ? {} : { threads });
-  const [height, width] = imageSizeOf(part);
+  return onnxFrozenExtractor(session, part.cutoffs, part.featureShapes, imageSizeOf(part));
+}
+
+function onnxFrozenExtractor(
+  session: OnnxFeatureExtractor,
+  cutoffs: readonly string[],
+  featureShapes: FrozenExtractor['featureShapes'],
+  [height, width]: [number, number],
+): FrozenExtractor {
   return {
     engine: 'onnx',
     threads: session.threads,
-    cutoffs: part.cutoffs,
-    featureShapes: part.featureShapes,
+    cutoffs,
+    featureShapes,
     async extract(pixels, n) {
       const outputs = await session.run(pixels, n, height, width);
-      return Object.fromEntries(part.cutoffs.map((cutoff) => [cutoff, outputs[cutoff]!.data]));
+      return Object.fromEntries(cutoffs.map((cutoff) => [cutoff, outputs[cutoff]!.data]));
     },
     dispose: () => session.dispose(),
   };

@@ -14,6 +14,8 @@ export interface OnnxFeatures {
 export interface OnnxFeatureExtractor {
   /** Output layer names, in the model's order. */
   readonly outputs: readonly string[];
+  /** Each output's shape for one image as `run` returns it (NHWC without the batch), from the model's metadata. */
+  readonly featureShapes: Readonly<Record<string, readonly number[]>>;
   readonly threads: number;
   /** `pixelsNHWC` holds n images of h×w×channels, as a tfjs input tensor would. */
   run(pixelsNHWC: Float32Array, n: number, h: number, w: number): Promise<Record<string, OnnxFeatures>>;
@@ -48,6 +50,7 @@ export async function createOnnxFeatureExtractor(model: Uint8Array | string, opt
   const [, channels, height, width] = inputDims(session);
   return {
     outputs: session.outputNames,
+    featureShapes: Object.fromEntries(session.outputMetadata.map((output) => [output.name, featureShapeOf(output)])),
     threads,
     async run(pixelsNHWC, n, h, w) {
       if (h !== height || w !== width) throw new RangeError(`the ONNX backbone takes ${height}×${width} images, got ${h}×${w}`);
@@ -75,6 +78,17 @@ function inputDims(session: InferenceSession): [unknown, number, number, number]
     throw new OnnxRuntimeError('load', `the model has no '${onnxInputName}' input shaped [N, channels, height, width] (found ${JSON.stringify(dims)})`);
   }
   return [batch, channels, height, width];
+}
+
+/** An output's [batch, …] dims as toNhwc lays one image out: [c, h, w] → [h, w, c]; vectors as they are. */
+function featureShapeOf(output: InferenceSession.ValueMetadata): number[] {
+  const [, ...dims] = output.isTensor ? output.shape : [];
+  if (dims.length === 0 || !dims.every((dim): dim is number => typeof dim === 'number')) {
+    throw new OnnxRuntimeError('load', `the model's output '${output.name}' has no fixed shape per image (found ${JSON.stringify(output.isTensor ? output.shape : 'not a tensor')})`);
+  }
+  if (dims.length !== 3) return dims;
+  const [c, h, w] = dims as [number, number, number];
+  return [h, w, c];
 }
 
 function toNhwc(tensor: Tensor): OnnxFeatures {
