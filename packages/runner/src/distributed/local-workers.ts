@@ -84,14 +84,14 @@ export function startSweepWorkers(
 
 /**
  * Forks `workers` − 1 worker processes, each loading its engines (and, told by `warm` with a tfjs
- * frozen part, the sweep's backbone) while the sweep prepares; the sweep process is the last worker. Each job message
- * carries its variants as the sweep identified them (data hashed, layers checked once, here). The
- * workers share the sweep's feature cache, so a job is one variant (see planVariantJobs): each free
- * worker takes the next by `takeJob`, which keeps a second worker off a draw another is still
- * computing while there is other work, and writes its runs to the DB itself under its own leases,
- * as concurrent `tlab sweep` processes do. A forked worker killed mid-job is replaced; its job goes
- * to the new worker, which takes the dead worker's run over at once (its owner's pid is gone) and
- * restarts it from scratch.
+ * frozen part, the sweep's backbone) while the sweep prepares; the sweep process is the last
+ * worker. Each job message carries its variants as the sweep identified them (data hashed, layers
+ * checked once, here). The workers share the sweep's feature cache, so a job is one variant (see
+ * planVariantJobs): each free worker takes the next by `takeJob`, which keeps a second worker off a
+ * draw another is still computing while there is other work, and writes its runs to the DB itself
+ * under its own leases, as concurrent `tlab sweep` processes do. A forked worker killed mid-job is
+ * replaced; its job goes to the new worker, which takes the dead worker's run over at once (its
+ * owner's pid is gone) and restarts it from scratch.
  */
 function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   const pool = new Set<Worker>();
