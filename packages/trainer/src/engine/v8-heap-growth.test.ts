@@ -25,9 +25,10 @@ function lastGrowingFactor(widen: boolean): number {
 }
 
 describe('widenV8HeapGrowth', () => {
-  it("grows the heap by 4× where V8's own heuristic would grow a quiet mutator's heap by its minimum", () => {
-    // The premise first: without the flag V8 picks a small factor for this process (1.1–1.3 here).
-    expect(lastGrowingFactor(false)).toBeLessThan(2);
+  it("grows the heap by 4×, more than V8's own heuristic grows a quiet mutator's heap", () => {
+    // The premise first: without the flag V8 picks a smaller factor for this process: 1.1–1.3 on a
+    // quiet machine, 2.2 once under a loaded CI (its heuristic weighs the marker's measured speed).
+    expect(lastGrowingFactor(false)).toBeLessThan(4);
     // Set while the process runs, the flag rules the next limits.
     expect(lastGrowingFactor(true)).toBe(4);
   });
