@@ -52,15 +52,16 @@ export class FrozenGroupSession {
   }
 
   private async open(cutoffs: readonly string[]): Promise<FrozenExtractor> {
-    const { backbone, imageSize, variants } = this.group;
+    const { imageSize, variants } = this.group;
+    const backbone = { ...this.group.backbone, cutoff: cutoffs[0]! };
     const weightsHash = variants[0]?.weightsHash;
-    const converted = weightsHash === undefined ? undefined : await openConvertedFrozenPart({ ...backbone, cutoff: cutoffs[0]! }, cutoffs, imageSize, weightsHash, this.options);
+    const converted = weightsHash === undefined ? undefined : await openConvertedFrozenPart(backbone, cutoffs, imageSize, weightsHash, this.options);
     if (converted !== undefined) {
       this.opened.push({ part: undefined, extractor: converted });
       faultPoint('model-load');
       return converted;
     }
-    const part = await loadFrozenPart({ ...backbone, cutoff: cutoffs[0]! }, cutoffs, imageSize);
+    const part = await loadFrozenPart(backbone, cutoffs, imageSize);
     faultPoint('model-load');
     try {
       const extractor = await createFrozenExtractor(part, this.options);

@@ -65,14 +65,17 @@ export async function openConvertedFrozenPart(
   const name = modelSourceFor(backbone, imageSize).label;
   const file = onnxBackbonePath({ name, weightsHash, outputs: cutoffs, imageSize }, options.cacheDir);
   if (!(await pathExists(file))) return undefined;
-  const session = await createOnnxFeatureExtractor(file, options.onnxThreads === undefined ? {} : { threads: options.onnxThreads });
+  const session = await openOnnxSession(file, options.onnxThreads);
   return onnxFrozenExtractor(session, session.outputs, session.featureShapes, imageSize);
 }
 
 async function onnxExtractor(part: FrozenPart, cacheDir: string, threads: number | undefined): Promise<FrozenExtractor> {
-  const file = await onnxBackboneFile(part.backbone, part.cutoffs, cacheDir);
-  const session = await createOnnxFeatureExtractor(file, threads === undefined ? {} : { threads });
+  const session = await openOnnxSession(await onnxBackboneFile(part.backbone, part.cutoffs, cacheDir), threads);
   return onnxFrozenExtractor(session, part.cutoffs, part.featureShapes, imageSizeOf(part));
+}
+
+function openOnnxSession(file: string, threads: number | undefined): Promise<OnnxFeatureExtractor> {
+  return createOnnxFeatureExtractor(file, threads === undefined ? {} : { threads });
 }
 
 function onnxFrozenExtractor(

@@ -80,23 +80,29 @@ function inputDims(session: InferenceSession): [unknown, number, number, number]
   return [batch, channels, height, width];
 }
 
-/** An output's [batch, …] dims as toNhwc lays one image out: [c, h, w] → [h, w, c]; vectors as they are. */
+/** An output's shape for one image as `run` returns it, from the model's [batch, …] dims. */
 function featureShapeOf(output: InferenceSession.ValueMetadata): number[] {
-  const [, ...dims] = output.isTensor ? output.shape : [];
+  const [batch, ...dims] = output.isTensor ? output.shape : [];
   if (dims.length === 0 || !dims.every((dim): dim is number => typeof dim === 'number')) {
     throw new OnnxRuntimeError('load', `the model's output '${output.name}' has no fixed shape per image (found ${JSON.stringify(output.isTensor ? output.shape : 'not a tensor')})`);
   }
-  if (dims.length !== 3) return dims;
-  const [c, h, w] = dims as [number, number, number];
-  return [h, w, c];
+  // The batch is symbolic; any size stands in for it.
+  return nhwcDims([typeof batch === 'number' ? batch : 1, ...dims]).slice(1);
+}
+
+/** ONNX's NCHW dims as tfjs lays them out, NHWC; vectors keep theirs. */
+function nhwcDims(dims: readonly number[]): number[] {
+  if (dims.length !== 4) return [...dims];
+  const [n, c, h, w] = dims as [number, number, number, number];
+  return [n, h, w, c];
 }
 
 function toNhwc(tensor: Tensor): OnnxFeatures {
   const data = tensor.data as Float32Array;
   const dims = tensor.dims;
-  if (dims.length !== 4) return { data, shape: [...dims] };
+  if (dims.length !== 4) return { data, shape: nhwcDims(dims) };
   const [n, c, h, w] = dims as [number, number, number, number];
-  return { data: nchwToNhwc(data, n, c, h, w), shape: [n, h, w, c] };
+  return { data: nchwToNhwc(data, n, c, h, w), shape: nhwcDims(dims) };
 }
 
 function errorMessage(error: unknown): string {
