@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -24,14 +24,27 @@ describe('tlab command', () => {
   });
 
   it('says in one coded line, without a stack, that an install cannot load its modules', () => {
-    // The entry point beside a node_modules but without tlab's sources: a partial install.
+    // The entry points beside a node_modules but without tlab's sources: a partial install.
     const { dir } = tinyExperiment(tinySpec);
     mkdirSync(path.join(dir, 'install/bin'), { recursive: true });
-    copyFileSync(bin, path.join(dir, 'install/bin/tlab.js'));
+    for (const file of readdirSync(path.dirname(bin))) copyFileSync(path.join(path.dirname(bin), file), path.join(dir, 'install/bin', file));
     symlinkSync(path.resolve(import.meta.dirname, '../../../../node_modules'), path.join(dir, 'install/node_modules'));
     const result = spawnSync(process.execPath, [path.join(dir, 'install/bin/tlab.js'), '--help'], { cwd: dir, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: tlab cannot load its modules \(Cannot find module .*main\.ts.*\); run npm install again .*\[TLAB_INSTALL_BROKEN\]\n$/);
+  });
+
+  it('with --verbose, a failure\'s stack points at the TypeScript line that raised it', () => {
+    // Source maps are read only when a stack can be printed (bin/register-typescript.js): without
+    // them, the line would be the one of tsx's compiled output.
+    const { dir } = tinyExperiment(tinySpec);
+    const result = tlab(['sweep', '--spec', path.join(dir, 'missing.yaml'), '--verbose'], dir);
+    expect(result.code).toBe(1);
+    const [, file, line] = /at loadSpec \((.*load-spec\.ts):(\d+):\d+\)/.exec(result.stderr) ?? [];
+    expect(file, result.stderr).toBeDefined();
+    expect(readFileSync(file!, 'utf8').split('\n')[Number(line) - 1]).toMatch(/throw refuse\(/);
+    // Without it, the same failure is one coded line.
+    expect(tlab(['sweep', '--spec', path.join(dir, 'missing.yaml')], dir).stderr).toMatch(/^error:\n.*\[TLAB_SPEC_NOT_FOUND\]\n$/);
   });
 
   it('tlab worker refuses a --cache-dir that is a file and a missing --artifacts-dir before it connects', () => {
