@@ -38,11 +38,10 @@ async function fineTuneFiveSteps(block: TrainableBlock, config: BackboneConfig, 
     head: { pooling: 'avg', units: 16, activation: 'relu', dropout: 0 },
     train: { optimizer: 'adam', learning_rate: 1e-3 },
     seed: 42,
+    trunk: block.model,
   });
-  const input = tf.input({ shape: [...block.boundaryShape] });
-  const tuned = tf.model({ inputs: input, outputs: head.apply(block.model.apply(input)) as tf.SymbolicTensor });
   const optimizer = tf.train.adam(1e-3);
-  tuned.compile({ optimizer, loss: 'binaryCrossentropy' });
+  head.compile({ optimizer, loss: 'binaryCrossentropy' });
 
   const snapshot = (layers: tf.layers.Layer[]) => layers.flatMap((layer) => layer.getWeights().map((w) => w.clone()));
   const kernelLayers = block.model.layers.filter((layer) => kernelClasses.includes(layer.getClassName()));
@@ -50,20 +49,20 @@ async function fineTuneFiveSteps(block: TrainableBlock, config: BackboneConfig, 
   const kernelsBefore = snapshot(kernelLayers);
   const normsBefore = snapshot(norms);
   const losses: number[] = [];
-  for (let step = 0; step < 5; step++) losses.push((await tuned.trainOnBatch(boundaryFeatures, labels)) as number);
+  for (let step = 0; step < 5; step++) losses.push((await head.trainOnBatch(boundaryFeatures, labels)) as number);
 
   const changed = (before: tf.Tensor[], layers: tf.layers.Layer[]) =>
     layers.flatMap((layer) => layer.getWeights()).map((w, i) => tf.tidy(() => tf.any(tf.notEqual(w, before[i]!)).dataSync()[0] === 1));
   const result = {
-    trainableWeights: tuned.trainableWeights.length,
+    trainableWeights: head.trainableWeights.length,
     losses,
     kernelWeights: kernelsBefore.length,
     kernelsChanged: changed(kernelsBefore, kernelLayers),
     normsChanged: changed(normsBefore, norms),
   };
   tf.dispose([images, boundaryFeatures, cutoffFeatures, labels, ...kernelsBefore, ...normsBefore]);
-  // Not tuned.dispose(): it would dispose the nested block too, which the caller still owns.
-  head.dispose();
+  // Not head.dispose(): it would dispose the nested block too, which the caller still owns.
+  for (const layer of head.layers) if (layer !== block.model) layer.dispose();
   optimizer.dispose();
   return result;
 }

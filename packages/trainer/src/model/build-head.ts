@@ -35,7 +35,7 @@ export function buildHead(options: HeadOptions): tf.LayersModel {
   const input = tf.input({ shape: options.trunk ? options.trunk.inputs[0]!.shape.slice(1) as number[] : [...featureShape], name: 'features' });
   const features: tf.SymbolicTensor = options.trunk ? (options.trunk.apply(input) as tf.SymbolicTensor) : input;
   const output = applyHead(features, { head, classCount }, {
-    hidden: ({ units, name }) => new TransposedDense({ units, kernelSeed: initSeed('dense'), name }),
+    hidden: ({ units, name }) => new TransposedDense({ units, kernelSeed: initSeed('dense'), gradientToInput: options.trunk !== undefined, name }),
     dropout: ({ rate, name }) => new SeededDropout({ rate, seed: deriveSeed(seed, 'dropout'), name }),
     output: ({ units, activation, name }) => tf.layers.dense({ units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed('output') }), name }),
   });

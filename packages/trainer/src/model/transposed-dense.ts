@@ -1,11 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
+import { callKernel, wasmKernel, withTemporaries } from '../engine/wasm-kernel-calls.ts';
+import { allowInPlaceUpdates } from '../optimizers/in-place-variables.ts';
 import type { WasmBackendInternals } from '../wasm/wasm-runtime.ts';
 
 interface TransposedDenseArgs {
   units: number;
   /** Seeds the kernel's glorot_uniform draw, Keras's Dense default, as `tf.initializers.glorotUniform({ seed })`. */
   kernelSeed: number;
+  /**
+   * Whether a gradient flows into the layer's input: a fine-tuned trunk below it. Without one (a
+   * head on cached features), the backward pass keeps only the input, not the copy of the kernel
+   * that tfjs keeps of every matMul operand (154 MB per step for a Flatten head), and the fused
+   * optimizer updates the kernel in place (in-place-variables.ts): the kernel is then only ever a
+   * matMul's first operand, which XNNPACK does not pack.
+   */
+  gradientToInput: boolean;
   name?: string;
 }
 
@@ -56,6 +66,39 @@ function glorotUniformOnHeap(inputs: number, units: number, seed: number): tf.Te
   return tf.engine().makeTensorFromTensorInfo(info);
 }
 
+/** (Wᵀ·xᵀ)ᵀ = x·W, from the kernel as stored, Wᵀ. */
+function transposedProduct(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+  return tf.transpose(tf.matMul(kernel, x, false, true));
+}
+
+/**
+ * transposedProduct on wasm for an input that takes no gradient, as a kernel of its own: the
+ * backward pass keeps only x (tfjs keeps a copy of both matMul operands, the kernel's 154 MB
+ * among them, on every step) and computes only the kernel's gradient, dyᵀ·x: the same products,
+ * summed in the same order, as tfjs's matMul gradient. A gradient that reaches the input anyway
+ * (the layer under a trainable one, built without gradientToInput) is refused, not left out.
+ */
+const productOnFeaturesKernel = 'TlabProductOnFeatures';
+tf.registerKernel({
+  kernelName: productOnFeaturesKernel,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) =>
+    withTemporaries(backend, (temporary) => {
+      const product = temporary(wasmKernel('BatchMatMul'), { a: inputs['kernel']!, b: inputs['x']! }, { transposeA: false, transposeB: true });
+      return callKernel(wasmKernel('Transpose'), backend, { x: product }, { perm: [1, 0] });
+    }),
+});
+tf.registerGradient({
+  kernelName: productOnFeaturesKernel,
+  inputsToSave: ['x'],
+  gradFunc: (dy, [x]) => ({
+    x: () => {
+      throw new Error('a gradient reached the input of a TransposedDense built for features: build it with gradientToInput under a trainable layer');
+    },
+    kernel: () => tf.matMul(dy as tf.Tensor, x!, true, false),
+  }),
+});
+
 /**
  * Dense without activation, y = x·W + b, that stores W transposed ([units, inputs]) and computes
  * (Wᵀ·xᵀ)ᵀ. tfjs-backend-wasm passes a matMul's second operand to XNNPACK as packed weights,
@@ -68,6 +111,7 @@ export class TransposedDense extends tf.layers.Layer {
   static readonly className = 'TlabTransposedDense';
   private readonly units: number;
   private readonly kernelSeed: number;
+  private readonly gradientToInput: boolean;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
 
@@ -76,6 +120,7 @@ export class TransposedDense extends tf.layers.Layer {
     if (!Number.isInteger(args.units) || args.units < 1) throw new RangeError(`units must be a positive integer, got ${args.units}`);
     this.units = args.units;
     this.kernelSeed = args.kernelSeed;
+    this.gradientToInput = args.gradientToInput;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -83,6 +128,7 @@ export class TransposedDense extends tf.layers.Layer {
     const inputs = shape[shape.length - 1];
     if (shape.length !== 2 || inputs == null) throw new RangeError(`TransposedDense takes [batch, features] inputs, got [${shape.join(', ')}]`);
     this.kernel = this.addWeight('kernel', [this.units, inputs], 'float32', new TransposedGlorotDraw(this.kernelSeed));
+    if (!this.gradientToInput) allowInPlaceUpdates(this.kernel.read());
     this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros());
     this.built = true;
   }
@@ -94,7 +140,9 @@ export class TransposedDense extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    return tf.tidy(() => tf.add(tf.transpose(tf.matMul(this.kernel!.read(), x, false, true)), this.bias!.read()));
+    const kernel = this.kernel!.read();
+    const onFeatures = !this.gradientToInput && tf.getBackend() === 'wasm';
+    return tf.tidy(() => tf.add(onFeatures ? tf.engine().runKernel(productOnFeaturesKernel, { x, kernel }) as tf.Tensor : transposedProduct(x, kernel), this.bias!.read()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ElementwiseKernels } from '../wasm/elementwise-program.ts';
+import { isUpdatedInPlace } from './in-place-variables.ts';
 import type { UpdateRule } from './update-rules.ts';
 import type { WasmBackendInternals } from '../wasm/wasm-runtime.ts';
 
@@ -34,12 +35,13 @@ export class FusedOptimizer extends tf.Optimizer {
       }
       const slots = this.slotsOf(name, value);
       const offsetOf = (t: tf.TensorInfo) => this.backend.getMemoryOffset(t.dataId);
-      // The variable gets new memory each step: XNNPACK packs a matMul's second operand and caches it
-      // by tensor id, so a weight updated in place went unseen (a head's predictions were 0.09 off
-      // after three steps). The slots, the optimizer's own, are updated in place: RMSprop's 154 MB
-      // mean square of a Flatten head is not allocated again every step.
-      const updated = this.backend.makeOutput(value.shape, 'float32');
+      // The slots, the optimizer's own, are updated in place: RMSprop's 154 MB mean square of a
+      // Flatten head is not allocated again every step. The variable too when it allows it; else it
+      // gets new memory, which a packed matMul operand needs (in-place-variables.ts).
+      const inPlace = isUpdatedInPlace(value);
+      const updated = inPlace ? value : this.backend.makeOutput(value.shape, 'float32');
       this.kernels.run(this.rule.program, [value, gradient, ...slots].map(offsetOf), [updated, ...slots].map(offsetOf), value.size, scalars);
+      if (inPlace) continue;
       const tensor = tf.engine().makeTensorFromTensorInfo(updated);
       value.assign(tensor);
       tensor.dispose();
