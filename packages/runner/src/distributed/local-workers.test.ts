@@ -1,10 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { augmentPresets, openStore, type AugmentPresetName } from '@tlab/core';
 import { tinySpecText } from '@tlab/core/testing';
 import { storedRuns, tinyExperiment } from '../../test/tiny-experiment.ts';
+import { defaultRunSettings } from '../settings/run-settings.ts';
+import type { SweepReporter } from '../sweep/sweep-reporter.ts';
+import { startWorkerPool } from './local-workers.ts';
 import { planJobs, planVariantJobs, takeJob, type DrawState } from './sweep-jobs.ts';
+import type { ToWorker } from './worker-messages.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tlab.js');
 
@@ -74,6 +79,61 @@ describe('tlab sweep --workers', () => {
     expect(order({ train: 60, validation: 10 }, { train: 40, validation: 10 })).toEqual(['v1', 'v0']);
     // …an un-augmented one its training images once (100 + 10 against 2 × 40 + 10).
     expect(order({ train: 100, validation: 10 }, { train: 40, validation: 10 })).toEqual(['v0', 'v1']);
+  });
+
+  /** A forked worker's stand-in: ready once it has its init, done with each job at once, gone when stopped. */
+  class StandInWorker extends EventEmitter {
+    connected = true;
+    readonly jobs: string[] = [];
+    send(message: ToWorker): boolean {
+      const reply = (event: string, ...args: unknown[]) => queueMicrotask(() => this.emit(event, ...args));
+      if (message.type === 'init') reply('message', { type: 'ready' });
+      if (message.type === 'job') {
+        this.jobs.push(message.jobId);
+        reply('message', { type: 'done', jobId: message.jobId, outcome: { trained: 1, skipped: 0, failed: 0 } });
+      }
+      if (message.type === 'stop') {
+        this.connected = false;
+        reply('exit', 0, null);
+      }
+      return true;
+    }
+    kill(): boolean {
+      this.connected = false;
+      this.emit('exit', null, 'SIGTERM');
+      return true;
+    }
+  }
+
+  it.each(['onnx', 'tfjs'] as const)('with the frozen part on %s, hands a forked worker its first job once the sweep process has opened its frozen part (onnx) or at once (tfjs)', async (frozenEngine) => {
+    // On ONNX Runtime the worker then opens the file the sweep process converted, instead of building its own.
+    const child = new StandInWorker();
+    const settings = { ...defaultRunSettings(), frozenEngine };
+    const pool = startWorkerPool({ dbFile: 'unused.db', cacheDir: 'unused', strategy: 'planned', featureCache: undefined, settings, onnxThreads: 1 }, 2, () => child as unknown as ChildProcess);
+    let openFrozenPart = () => {};
+    let endJob = () => {};
+    const quiet = new Proxy({}, { get: () => () => undefined }) as SweepReporter;
+    const trained = pool.train([variant('v0', 1, 'light'), variant('v1', 1, 'none'), variant('v2', 1, 'none')] as never[], 0, {
+      experiment: 'e',
+      metric: { name: 'val_accuracy', goal: 'maximize' } as never,
+      strategy: 'planned',
+      reporter: quiet,
+      signal: undefined,
+      statusOf: () => undefined,
+      // The sweep process's job: it opens its frozen part, then ends, when the test says so.
+      trainHere: (_job, reporter) =>
+        new Promise((resolve) => {
+          openFrozenPart = () => reporter.engine({} as never, { engine: 'onnxruntime', threads: 1 });
+          endJob = () => resolve({ trained: 1, skipped: 0, failed: 0 });
+        }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(child.jobs).toHaveLength(frozenEngine === 'onnx' ? 0 : 2);
+    openFrozenPart();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(child.jobs).toHaveLength(2);
+    endJob();
+    await expect(trained).resolves.toEqual({ trained: 3, skipped: 0, failed: 0 });
   });
 
   it('trains every variant once in the sweep process and a forked worker, with the same numbers as one process', () => {

@@ -91,9 +91,10 @@ export function startSweepWorkers(
  * draw another is still computing while there is other work, and writes its runs to the DB itself
  * under its own leases, as concurrent `tlab sweep` processes do. A forked worker killed mid-job is
  * replaced; its job goes to the new worker, which takes the dead worker's run over at once (its
- * owner's pid is gone) and restarts it from scratch.
+ * owner's pid is gone) and restarts it from scratch. `forkWorker` starts one worker process (a
+ * test passes a stand-in).
  */
-function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
+export function startWorkerPool(init: WorkerInit, workers: number, forkWorker: () => ChildProcess = forkLocalWorker): WorkerPool {
   const pool = new Set<Worker>();
   let onMessage: (worker: Worker, message: FromWorker) => void = (worker, message) => {
     if (message.type === 'ready') worker.ready = true;
@@ -108,7 +109,7 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
   const convertsFirst = init.settings.frozenEngine === 'onnx';
 
   const spawnWorker = (): void => {
-    const child = fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = forkWorker();
     const send = (message: ToWorker): void => sendTo(child, message);
     const worker: Worker = {
       child,
@@ -252,6 +253,11 @@ function startWorkerPool(init: WorkerInit, workers: number): WorkerPool {
       });
     },
   };
+}
+
+/** A worker process of the pool (bin/local-worker.js), talking to the sweep over IPC. */
+function forkLocalWorker(): ChildProcess {
+  return fork(workerEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function sendTo(child: ChildProcess, message: ToWorker): void {
