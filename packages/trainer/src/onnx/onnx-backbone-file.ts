@@ -26,7 +26,7 @@ export async function onnxBackboneFile(backbone: Backbone, outputs: readonly str
   const [, height, width] = backbone.model.inputs[0]!.shape;
   const file = onnxBackbonePath({ name: backbone.name, weightsHash: backbone.weightsHash, outputs, imageSize: [height!, width!] }, cacheDir);
   if (await pathExists(file)) return file;
-  const bytes = convertToOnnx(backbone.model, [...new Set(outputs)].sort());
+  const bytes = convertToOnnx(backbone.model, outputLayers(outputs));
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -45,11 +45,16 @@ export async function onnxBackboneFile(backbone: Backbone, outputs: readonly str
  * building the backbone itself.
  */
 export function onnxBackbonePath(identity: OnnxBackboneIdentity, cacheDir: string): string {
-  const layers = [...new Set(identity.outputs)].sort();
+  const layers = outputLayers(identity.outputs);
   const [height, width] = identity.imageSize;
   const key = JSON.stringify({ converterVersion, weightsHash: identity.weightsHash, layers, imageSize: [height, width] });
   const digest = createHash('sha256').update(key).digest('hex').slice(0, 16);
   // Readable for someone listing the folder; the digest alone keeps keys distinct.
   const label = `${identity.name}-${layers.join('+')}-${height}x${width}`.replace(/[^\w.+-]+/g, '_').slice(0, 80);
   return path.join(cacheDir, 'onnx', `${label}-${digest}.onnx`);
+}
+
+/** The output layers a converted backbone has, and its key names: each once, sorted. */
+function outputLayers(outputs: readonly string[]): string[] {
+  return [...new Set(outputs)].sort();
 }
