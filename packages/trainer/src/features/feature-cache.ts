@@ -35,7 +35,7 @@ export class FeatureCache {
   private readonly cacheDir: string;
   private readonly budgetBytes: number;
   private bytes: number;
-  private readonly selectMany: (keys: readonly string[]) => Array<{ key: string; data: Buffer }>;
+  private readonly selectMany: (keys: readonly string[], columns: 'key' | 'key, data') => Array<{ key: string; data?: Buffer }>;
 
   constructor(cacheDir: string, options: FeatureCacheOptions = {}) {
     this.cacheDir = cacheDir;
@@ -44,26 +44,33 @@ export class FeatureCache {
     this.budgetBytes = options.budgetBytes ?? defaultFeatureCacheBudgetBytes;
     this.db = this.writing(() => openCacheDb(cacheDir, this.file));
     this.bytes = (this.db.prepare('SELECT coalesce(sum(bytes), 0) FROM features').pluck().get() as number) ?? 0;
-    const statements = new Map<number, Database.Statement>();
-    this.selectMany = (keys) => {
-      let statement = statements.get(keys.length);
+    const statements = new Map<string, Database.Statement>();
+    this.selectMany = (keys, columns) => {
+      let statement = statements.get(`${columns}/${keys.length}`);
       if (!statement) {
-        statement = this.db.prepare(`SELECT key, data FROM features WHERE key IN (${keys.map(() => '?').join(',')})`);
-        statements.set(keys.length, statement);
+        statement = this.db.prepare(`SELECT ${columns} FROM features WHERE key IN (${keys.map(() => '?').join(',')})`);
+        statements.set(`${columns}/${keys.length}`, statement);
       }
-      return statement.all(...keys) as Array<{ key: string; data: Buffer }>;
+      return statement.all(...keys) as Array<{ key: string; data?: Buffer }>;
     };
   }
 
   /** The stored features for each key, or undefined where there are none; marks hits as used. */
   getMany(keys: readonly string[]): Array<Float32Array | undefined> {
     if (keys.length === 0) return [];
-    const found = new Map(this.selectMany(keys).map((row) => [row.key, this.decode(row.data)]));
+    const found = new Map(this.selectMany(keys, 'key, data').map((row) => [row.key, this.decode(row.data!)]));
     if (found.size > 0) {
       const hit = [...found.keys()];
       this.writing(() => this.db.prepare(`UPDATE features SET last_used = ? WHERE key IN (${hit.map(() => '?').join(',')})`).run(Date.now(), ...hit));
     }
     return keys.map((key) => found.get(key));
+  }
+
+  /** Whether features are stored under each key, without reading them (nor marking them used). */
+  hasMany(keys: readonly string[]): boolean[] {
+    if (keys.length === 0) return [];
+    const found = new Set(this.selectMany(keys, 'key').map((row) => row.key));
+    return keys.map((key) => found.has(key));
   }
 
   /**

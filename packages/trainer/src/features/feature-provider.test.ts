@@ -84,6 +84,20 @@ describe.each(['tfjs', 'onnx'] as const)('feature provider on the %s engine (tin
     cache.close();
   });
 
+  it('precomputes into the cache only what is missing, for every cutoff, and only with a cache', async () => {
+    const cache = new FeatureCache(path.join(cacheDir, `precompute-${engine}`));
+    const { load, decoded } = countingLoader();
+    const half = { ...request(), items: items.slice(0, 3), sampleIds: [0, 1, 2] };
+    await provider('block3', load, cache).features(half);
+    await provider('block3', load, cache).precompute!(request());
+    expect(decoded()).toBe(items.length);
+    const precomputed = await provider('block2', load, cache).features(request());
+    expect(decoded()).toBe(items.length);
+    expect(precomputed).toEqual(await provider('block2', countingLoader().load, new FeatureCache(path.join(cacheDir, `precompute-cold-${engine}`))).features(request()));
+    expect(provider('block3', load).precompute).toBeUndefined();
+    cache.close();
+  });
+
   it('never serves features of other weights or another preprocessing (embedded and ImageNet features never mix)', async () => {
     const cache = new FeatureCache(path.join(cacheDir, `keys-${engine}`));
     const { load, decoded } = countingLoader();

@@ -27,6 +27,11 @@ export interface FeatureProvider {
   features(request: FeatureRequest): Promise<Float32Array>;
   /** Images this provider ran the backbone on so far: every request without a cache, the misses with one. */
   computedImages(): number;
+  /**
+   * With a cache only: computes and keeps what a later `features(request)` would miss, so that it
+   * (or another process sharing the cache) reads them instead.
+   */
+  readonly precompute?: (request: FeatureRequest) => Promise<void>;
 }
 
 export interface FeatureProviderOptions {
@@ -85,28 +90,36 @@ export function createFeatureProvider(options: FeatureProviderOptions): FeatureP
       )
       .digest('hex');
 
+  const keysOf = (layer: string, request: FeatureRequest): string[] => request.items.map((item, i) => keyOf(layer, item, request.sampleIds[i]!, request));
+  const missingOf = (found: readonly unknown[]): number[] => found.flatMap((hit, i) => (hit ? [] : [i]));
+  /** Runs the backbone on `request`'s items at `missing`, stores every cutoff's features and returns the stored ones of `cutoff`. */
+  const computeMissing = async (request: FeatureRequest, missing: readonly number[]): Promise<Float32Array[]> => {
+    const subset = { ...request, items: missing.map((i) => request.items[i]!), sampleIds: missing.map((i) => request.sampleIds[i]!) };
+    const computed = await compute(subset);
+    let ofCutoff: Float32Array[] = [];
+    for (const layer of extractor.cutoffs) {
+      const layerSize = extractor.featureShapes[layer]!.reduce((a, b) => a * b, 1);
+      const stored = cache.putMany(missing.map((i, j) => [keyOf(layer, request.items[i]!, request.sampleIds[i]!, request), computed[layer]!.subarray(j * layerSize, (j + 1) * layerSize)] as const));
+      if (layer === cutoff) ofCutoff = stored;
+    }
+    return ofCutoff;
+  };
+
   return {
     featureShape,
     computedImages: () => computed,
     async features(request) {
       const out = new Float32Array(request.items.length * size);
-      const keys = request.items.map((item, i) => keyOf(cutoff, item, request.sampleIds[i]!, request));
-      const cached = cache.getMany(keys);
-      const missing = cached.flatMap((found, i) => (found ? [] : [i]));
+      const cached = cache.getMany(keysOf(cutoff, request));
       cached.forEach((found, i) => found && out.set(found, i * size));
-      if (missing.length > 0) {
-        const subset = { ...request, items: missing.map((i) => request.items[i]!), sampleIds: missing.map((i) => request.sampleIds[i]!) };
-        const computed = await compute(subset);
-        for (const layer of extractor.cutoffs) {
-          const layerSize = extractor.featureShapes[layer]!.reduce((a, b) => a * b, 1);
-          const stored = cache.putMany(
-            missing.map((i, j) => [keyOf(layer, request.items[i]!, request.sampleIds[i]!, request), computed[layer]!.subarray(j * layerSize, (j + 1) * layerSize)] as const),
-          );
-          // The cache's rounding applies on a miss too, so a cold and a warm run see the same numbers.
-          if (layer === cutoff) missing.forEach((i, j) => out.set(stored[j]!, i * size));
-        }
-      }
+      const missing = missingOf(cached);
+      // The cache's rounding applies on a miss too, so a cold and a warm run see the same numbers.
+      if (missing.length > 0) (await computeMissing(request, missing)).forEach((stored, j) => out.set(stored, missing[j]! * size));
       return out;
+    },
+    async precompute(request) {
+      const missing = missingOf(cache.hasMany(keysOf(cutoff, request)));
+      if (missing.length > 0) await computeMissing(request, missing);
     },
   };
 }

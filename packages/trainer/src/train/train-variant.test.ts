@@ -110,6 +110,25 @@ describe('trainVariant', () => {
     expect(augmented.filter((r) => !r.augmented).map((r) => r.epoch)).toEqual([0, 0]);
   });
 
+  it('computes its validation features first when it does not augment and its features are cached, so that another draw of its group finds them', async () => {
+    const asked = async (augment: ResolvedConfig['augment']) => {
+      const order: string[] = [];
+      const features = syntheticFeatures((r) => order.push(`features ${r.items[0]!.path.split('/')[0]}`));
+      const precompute = async (r: FeatureRequest) => void order.push(`precompute ${r.items.map((item) => item.path).join(' ')} epoch ${r.epoch} ${r.augment === null ? 'plain' : 'augmented'}`);
+      const dataset = syntheticDataset(2, 6);
+      await trainVariant({ metric: defaultMetric, config: { ...config({ epochs: 2, batch_size: 8 }), augment }, dataset, features: { ...features, precompute } });
+      return { order, validation: dataset.validation.map((item) => item.path) };
+    };
+    const plain = await asked(augmentPresets.none);
+    expect(plain.order.slice(0, 2)).toEqual([
+      `precompute ${plain.validation.slice(0, 8).join(' ')} epoch 0 plain`,
+      `precompute ${plain.validation.slice(8).join(' ')} epoch 0 plain`,
+    ]);
+    expect(plain.order.slice(2).some((entry) => entry.startsWith('precompute'))).toBe(false);
+    expect(plain.order[2]).toBe('features train');
+    expect((await asked(augmentPresets.course)).order.some((entry) => entry.startsWith('precompute'))).toBe(false);
+  });
+
   it('runs steps_per_epoch past the split through further seeded shuffles, each sample its own draw', async () => {
     const trainIds: number[][] = [];
     await trainVariant({

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
-import type { FeatureProvider } from '../features/feature-provider.ts';
+import type { FeatureProvider, FeatureRequest } from '../features/feature-provider.ts';
 import { buildHead } from '../model/build-head.ts';
 import { bestEpochIndex, checkpointPolicy, predictedClass, createRandom, deriveSeed, faultPoint, historyMetrics, isAugmenting, samplesPerEpoch, shuffledIndices, timingMetrics } from '@tlab/core';
 import type { ArtifactRef, AugmentConfig, Checkpoint, Confusion, MetricSpec, ResolvedConfig, SamplePrediction } from '@tlab/core';
@@ -83,6 +83,12 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
   let evaluated: { epoch: number; validation: Validation; weights: WeightSnapshot | null } | undefined;
   let trainedImages = 0;
   try {
+    // Every augmentation draw of a planned group validates on the same un-augmented features. A run
+    // that does not augment computes them before its training features (it computes both in its
+    // first epoch, so the order costs it nothing): then a run of the group's augmented draw, started
+    // beside it by another worker sharing the cache, finds them cached at the end of its first epoch
+    // instead of computing them a second time.
+    await featureBatches.precomputeValidation();
     for (let epoch = 1; epoch <= config.train.epochs; epoch++) {
       const epochStarted = performance.now();
       const report: ReportStep = (step) =>
@@ -190,12 +196,10 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
 }
 
 async function validate(input: TrainVariantInput, head: tf.LayersModel, featureBatches: FeatureBatches, timings: Timings, report: ReportStep): Promise<Validation> {
-  const { config, dataset } = input;
+  const { dataset } = input;
   const classCount = dataset.classes.length;
-  const batchSize = config.train.batch_size;
-  const items = dataset.validation.map((_, item) => ({ item, sampleId: item }));
-  const steps = Math.ceil(items.length / batchSize);
-  const batches = Array.from({ length: steps }, (_, s) => items.slice(s * batchSize, (s + 1) * batchSize));
+  const batches = validationBatches(input);
+  const steps = batches.length;
   const confusion = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
   const probabilities: number[][] = [];
   let lossSum = 0;
@@ -221,7 +225,14 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
     },
   );
   const correct = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
-  return { loss: lossSum / items.length, accuracy: correct / items.length, confusion, probabilities };
+  return { loss: lossSum / dataset.validation.length, accuracy: correct / dataset.validation.length, confusion, probabilities };
+}
+
+/** The validation split in batches of the training's batch size, in split order. */
+function validationBatches({ config, dataset }: TrainVariantInput): Sample[][] {
+  const batchSize = config.train.batch_size;
+  const items = dataset.validation.map((_, item) => ({ item, sampleId: item }));
+  return Array.from({ length: Math.ceil(items.length / batchSize) }, (_, s) => items.slice(s * batchSize, (s + 1) * batchSize));
 }
 
 /** Summed loss (the training loss's definition) and per-class probabilities of one validation batch. */
@@ -285,17 +296,40 @@ class FeatureBatches {
   }
 
   train(batch: readonly Sample[], epoch: number): Promise<tf.Tensor> {
-    return this.tensor(batch.map((s) => this.input.dataset.train[s.item]!), batch, epoch, this.augment);
+    return this.tensor(this.request(batch.map((s) => this.input.dataset.train[s.item]!), batch, epoch, this.augment), batch);
   }
 
   validation(batch: readonly Sample[]): Promise<tf.Tensor> {
-    return this.tensor(batch.map((s) => this.input.dataset.validation[s.item]!), batch, 0, null);
+    return this.tensor(this.validationRequest(batch), batch);
   }
 
-  private async tensor(items: Dataset['train'][number][], batch: readonly Sample[], epoch: number, augment: AugmentConfig | null): Promise<tf.Tensor> {
-    // Un-augmented images look the same every epoch: asking for epoch 0 lets a cache serve them all.
+  /**
+   * Computes the validation split's features into the cache before the first epoch, when this run
+   * does not augment and its features are cached (see trainVariant for why).
+   */
+  async precomputeValidation(): Promise<void> {
+    const precompute = this.input.features.precompute;
+    if (this.augment !== null || precompute === undefined) return;
     const started = performance.now();
-    const values = await this.input.features.features({ items, sampleIds: batch.map((s) => s.sampleId), epoch: augment ? epoch : 0, augment });
+    for (const batch of validationBatches(this.input)) {
+      throwIfAborted(this.input.signal);
+      await precompute(this.validationRequest(batch));
+    }
+    this.timings.featureSeconds += (performance.now() - started) / 1000;
+  }
+
+  private validationRequest(batch: readonly Sample[]): FeatureRequest {
+    return this.request(batch.map((s) => this.input.dataset.validation[s.item]!), batch, 0, null);
+  }
+
+  private request(items: Dataset['train'][number][], batch: readonly Sample[], epoch: number, augment: AugmentConfig | null): FeatureRequest {
+    // Un-augmented images look the same every epoch: asking for epoch 0 lets a cache serve them all.
+    return { items, sampleIds: batch.map((s) => s.sampleId), epoch: augment ? epoch : 0, augment };
+  }
+
+  private async tensor(request: FeatureRequest, batch: readonly Sample[]): Promise<tf.Tensor> {
+    const started = performance.now();
+    const values = await this.input.features.features(request);
     this.timings.featureSeconds += (performance.now() - started) / 1000;
     return tf.tensor(values, [batch.length, ...this.input.features.featureShape]);
   }
