@@ -12,11 +12,12 @@
  * sweep took anywhere from 72.6 to 96.0 s and its two-worker sweep from 50.7 to 65.9 s within one
  * hour, while a compute loop, a memory copy and a wasm matMul slowed by 12% at most with a twin
  * beside them. A slow spell of the host only ever adds time, and taking turns gives every
- * configuration the same chance of a quiet one. Every round is printed, with its CPU time: two
+ * configuration the same chance of a quiet one; three rounds by default, since one bench's two-worker
+ * rounds took 50.9, 58.4 and 56.6 s (CPU time 95.6 to 108.0 s). Every round is printed, with its CPU time: two
  * workers' CPU time over the cores is the least wall time any scheduling could reach, which bounds
  * the speedup (`local_speedup_ceiling`) independently of how the jobs are handed out.
  *
- *   npm run bench -- distributed [--rounds N]   (default 2)
+ *   npm run bench -- distributed [--rounds N]   (default 3)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { onnxThreadsPer } from '@tlab/runner';
 import { hasRedis, startRedis } from '@tlab/runner/redis-server';
 import { maxMetricDiff, referenceWorkspace, root, type Timed } from './support/reference-workspace.ts';
 
-const rounds = Number(parseArgs({ options: { rounds: { type: 'string', default: '2' } } }).values.rounds);
+const rounds = Number(parseArgs({ options: { rounds: { type: 'string', default: '3' } } }).values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${rounds}`);
 const { work, dataRoot, sweep } = referenceWorkspace('distributed');
 /** The queue's jobs: one per augmentation draw. */
