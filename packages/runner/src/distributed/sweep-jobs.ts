@@ -52,9 +52,9 @@ export function planJobs<V extends JobVariant>(experiment: string, variants: rea
  * another still has a draw's heads to train. The draws whose first run computes the most features
  * come first (longest first, the classic way to shorten a schedule): a long first run never comes
  * last, with the other workers idle through it, and the sweep process, ready before its forked
- * workers, takes the longest (the reference sweep's augmented draw: 500 images against 300, or
- * 400 when the un-augmented draw's first run, which computes validation features first, has
- * cached the validation images by the end of its first epoch).
+ * workers, takes the longest (the reference sweep's augmented draw: 500 images against 300; 400
+ * when the un-augmented draw's first run, which computes the validation features first, has cached
+ * them before the augmented run's first epoch ends).
  */
 export function planVariantJobs<V extends JobVariant & { readonly dataset: Pick<Dataset, 'train' | 'validation'> }>(experiment: string, variants: readonly V[], strategy: SweepStrategy): SweepJob<V>[] {
   const firstRunImages = (part: Omit<SweepJob<V>, 'id'>) =>
