@@ -15,7 +15,8 @@
  * configuration the same chance of a quiet one; three rounds by default, since one bench's two-worker
  * rounds took 50.9, 58.4 and 56.6 s (CPU time 95.6 to 108.0 s). Every round is printed, with its CPU time: two
  * workers' CPU time over the cores is the least wall time any scheduling could reach, which bounds
- * the speedup (`local_speedup_ceiling`) independently of how the jobs are handed out.
+ * the speedup (`local_speedup_ceiling`) independently of how the jobs are handed out, and the share
+ * of the cores they kept busy (`workers2_core_use`) is what the scheduling reached of it.
  *
  *   npm run bench -- distributed [--rounds N]   (default 3)
  */
@@ -88,6 +89,9 @@ const speedup = one.seconds / two.seconds;
 // their wall time from below, and so the speedup from above, however the jobs are scheduled.
 const cores = os.availableParallelism();
 const ceiling = one.seconds / (two.cpuSeconds / cores);
+// The share of the cores two workers kept busy: local_speedup = local_speedup_ceiling × this, so a
+// speedup below target is either the work (the ceiling) or the scheduling (idle cores; this).
+const coreUse = (run: Timed): number => run.cpuSeconds / (cores * run.seconds);
 const queueSpeedup = queue === undefined ? Number.NaN : one.seconds / queue.seconds;
 // What the queue (a coordinator and two `tlab worker`s) costs beyond two local workers, per job.
 const overheadMs = queue === undefined ? Number.NaN : ((queue.seconds - two.seconds) * 1000) / queueJobs;
@@ -98,11 +102,12 @@ one worker            ${one.seconds.toFixed(1)} s   fastest of ${listed(ones)}
 two local workers     ${two.seconds.toFixed(1)} s   fastest of ${listed(twos)}
                       local speedup ${speedup.toFixed(2)}× (target ≥ 1.6) on ${cores} cores; round by round ${ones.map((run, i) => (run.seconds / twos[i]!.seconds).toFixed(2)).join(', ')}
                       CPU time ${one.cpuSeconds.toFixed(1)} s with one worker, ${two.cpuSeconds.toFixed(1)} s with two: at most ${ceiling.toFixed(2)}× with every core busy throughout
+                      two workers kept ${(coreUse(two) * 100).toFixed(0)}% of the cores busy (one worker ${(coreUse(one) * 100).toFixed(0)}%): ${speedup.toFixed(2)}× = ${ceiling.toFixed(2)}× × ${coreUse(two).toFixed(2)}
 queue, two workers    ${shown(queue?.seconds ?? Number.NaN, 1)} s   fastest of ${listed(queues)}; queue speedup ${shown(queueSpeedup, 2)}×, ${shown(overheadMs, 0)} ms per job more than local
 largest per-epoch metric difference against one worker: ${diff}
 work folder: ${work}`);
 console.log(
   `BENCH distributed workers1_s=${one.seconds.toFixed(1)} workers2_s=${two.seconds.toFixed(1)} local_speedup=${speedup.toFixed(2)} ` +
-    `workers1_cpu_s=${one.cpuSeconds.toFixed(1)} workers2_cpu_s=${two.cpuSeconds.toFixed(1)} local_speedup_ceiling=${ceiling.toFixed(2)} ` +
+    `workers1_cpu_s=${one.cpuSeconds.toFixed(1)} workers2_cpu_s=${two.cpuSeconds.toFixed(1)} local_speedup_ceiling=${ceiling.toFixed(2)} workers2_core_use=${coreUse(two).toFixed(2)} ` +
     `queue_speedup=${shown(queueSpeedup, 2)} queue_overhead_ms_per_job=${shown(overheadMs, 0)} max_metric_diff=${diff}`,
 );
