@@ -19,4 +19,3 @@ export function allowInPlaceUpdates(variable: tf.Tensor): void {
 export function isUpdatedInPlace(variable: tf.Tensor): boolean {
   return updatedInPlace.has(variable);
 }
-
