@@ -97,7 +97,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
           epoch,
           epochs: config.train.epochs,
           computedImages: input.features.computedImages(),
-          epochSeconds: (performance.now() - epochStarted) / 1000,
+          epochSeconds: secondsSince(epochStarted),
         });
       const trained = await trainEpoch(input, head, featureBatches, epoch, timings, report);
       trainedImages += trained.images;
@@ -108,7 +108,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
         accuracy: trained.accuracy,
         valLoss: validation.loss,
         valAccuracy: validation.accuracy,
-        seconds: (performance.now() - epochStarted) / 1000,
+        seconds: secondsSince(epochStarted),
       };
       history.push(metrics);
       // Keras's ModelCheckpoint(save_best_only) by the same rule that names the run's best epoch.
@@ -129,7 +129,7 @@ export async function trainVariant(input: TrainVariantInput): Promise<TrainResul
     disposeHead(head);
   }
   // The training's wall time, not keeping its checkpoint's.
-  const wallSeconds = (performance.now() - started) / 1000;
+  const wallSeconds = secondsSince(started);
   const { epoch, validation, weights } = evaluated!;
   let checkpoint: ArtifactRef | null = null;
   try {
@@ -179,7 +179,7 @@ async function trainEpoch(input: TrainVariantInput, head: tf.LayersModel, featur
       try {
         const stepStarted = performance.now();
         const [loss, accuracy] = (await head.trainOnBatch(batchFeatures, labels)) as number[];
-        timings.headSeconds += (performance.now() - stepStarted) / 1000;
+        timings.headSeconds += secondsSince(stepStarted);
         faultPoint('mid-epoch');
         if (!Number.isFinite(loss!)) throw new NonFiniteLossError(epoch, step + 1);
         lossSum += loss! * batch.length;
@@ -212,7 +212,7 @@ async function validate(input: TrainVariantInput, head: tf.LayersModel, featureB
       try {
         const evaluateStarted = performance.now();
         const evaluation = evaluateBatch(head, batchFeatures, actual, classCount);
-        timings.headSeconds += (performance.now() - evaluateStarted) / 1000;
+        timings.headSeconds += secondsSince(evaluateStarted);
         lossSum += evaluation.loss;
         evaluation.probabilities.forEach((p, i) => {
           probabilities.push(p);
@@ -315,7 +315,7 @@ class FeatureBatches {
       throwIfAborted(this.input.signal);
       await precompute(this.validationRequest(batch));
     }
-    this.timings.featureSeconds += (performance.now() - started) / 1000;
+    this.timings.featureSeconds += secondsSince(started);
   }
 
   private validationRequest(batch: readonly Sample[]): FeatureRequest {
@@ -330,7 +330,7 @@ class FeatureBatches {
   private async tensor(request: FeatureRequest, batch: readonly Sample[]): Promise<tf.Tensor> {
     const started = performance.now();
     const values = await this.input.features.features(request);
-    this.timings.featureSeconds += (performance.now() - started) / 1000;
+    this.timings.featureSeconds += secondsSince(started);
     return tf.tensor(values, [batch.length, ...this.input.features.featureShape]);
   }
 }
@@ -373,6 +373,11 @@ function labelTensor(labels: readonly number[], classCount: number): tf.Tensor {
   return classCount === 2
     ? tf.tensor2d([...labels], [labels.length, 1], 'float32')
     : tf.tidy(() => tf.oneHot(tf.tensor1d([...labels], 'int32'), classCount).cast('float32'));
+}
+
+/** Seconds since `started`, a `performance.now()` reading. */
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
